@@ -1,0 +1,1 @@
+"""SOP Assistant: answers questions about Dutch schools' support profiles (schoolondersteuningsprofielen)."""

@@ -1,0 +1,62 @@
+"""All settings in one place: environment variables with the prefix ``SOP_`` and their defaults.
+
+| variable | default | meaning |
+|---|---|---|
+| SOP_INDEX_DIR | ./.sop-index | where the embedded index lives |
+| SOP_CHROMA_HOST / SOP_CHROMA_PORT | unset / 8000 | use a Chroma server instead of the embedded store |
+| SOP_EMBEDDING_MODEL | paraphrase-multilingual-minilm | embedding model: a packaged name, a local path or a hub name |
+| SOP_LLM | extractive | answer composer: extractive, ollama:<model>, openai:<model>, gguf:<path> |
+| SOP_LLM_BASE_URL / SOP_LLM_API_KEY | unset | OpenAI-compatible server for ``openai:`` |
+| SOP_CHUNK_CHARS | 900 | target chunk size in characters |
+| SOP_TOP_K | 10 | passages returned per question |
+| SOP_MAX_FILE_MB | 100 | larger files are refused at ingest |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ENV_PREFIX = "SOP_"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(ENV_PREFIX + name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; build it with :meth:`from_env` and override per call with :meth:`with_`."""
+
+    index_dir: Path = Path(".sop-index")
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    embedding_model: str = "paraphrase-multilingual-minilm"
+    llm: str = "extractive"
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    chunk_chars: int = 900
+    top_k: int = 10
+    max_file_mb: int = 100
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read every ``SOP_*`` variable, falling back to the defaults above."""
+        return cls(
+            index_dir=Path(_env("INDEX_DIR", ".sop-index")),
+            chroma_host=_env("CHROMA_HOST", "") or None,
+            chroma_port=int(_env("CHROMA_PORT", "8000")),
+            embedding_model=_env("EMBEDDING_MODEL", cls.embedding_model),
+            llm=_env("LLM", "extractive"),
+            llm_base_url=_env("LLM_BASE_URL", "") or None,
+            llm_api_key=_env("LLM_API_KEY", "") or None,
+            chunk_chars=int(_env("CHUNK_CHARS", "900")),
+            top_k=int(_env("TOP_K", "10")),
+            max_file_mb=int(_env("MAX_FILE_MB", "100")),
+        )
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some settings changed (e.g. ``--index`` from the command line)."""
+        return replace(self, **changes)

@@ -1,0 +1,1 @@
+"""Ingest: load support profiles (PDF, DOCX, HTML, TXT, MD), clean them, find their structure and cut chunks."""

@@ -1,0 +1,255 @@
+"""Structure: turn cleaned lines into headings, paragraphs, list items and table rows, each with its section
+path and its scope ("school" for what this school does, "regional" for the standard SPPOH text)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from ingest.model import Block, Page, Scope
+
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2})(?:\.\s?([A-Z]|\d{1,2}))?\.?\s*([A-ZÀ-Ý].{1,90})$")
+_FUNCTION_WORDS = {"de", "het", "een", "en", "of", "te", "van", "voor", "met", "in", "op", "aan", "bij", "die", "dat", "als"}
+_LIST_ITEM = re.compile(r"^(?:[•·▪◦●○\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*(.*)$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_SCHOOL_SCOPE = re.compile(r"^(op|bij|binnen) onze school\b|\bvan onze school\b|^wij |^we ", re.IGNORECASE)
+_REGIONAL_SCOPE = re.compile(
+    r"^(op|voor) alle scholen|vaste tekst|alle scholen in (het samenwerkingsverband|haaglanden)", re.IGNORECASE
+)
+_TABLE_VALUES: list[str] = json.loads(resources.files("ingest.data").joinpath("table_values.json").read_text())["values"]
+_VALUE_AT_END = re.compile(
+    r"^(?P<label>\S.{0,70}?)\s+(?P<value>(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b.{0,40})$",
+    re.IGNORECASE,
+)
+_ANY_VALUE = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b", re.IGNORECASE)
+_LONE_VALUE = re.compile(r"^(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\W*$", re.IGNORECASE)
+_TWO_CELLS = re.compile(r"^(?P<label>\S.{0,60}?)\s{2,}(?P<value>\S.{0,80})$")
+
+
+@dataclass
+class _State:
+    section: str = ""
+    subsection: str = ""
+    scope: Scope = "school"
+    top_number: int = 0
+    table_header: list[str] = field(default_factory=list)
+    table_caption: str = ""
+
+
+def _is_numbered_heading(line: str, next_line: str, state: _State) -> re.Match[str] | None:
+    match = _NUMBERED_HEADING.match(line)
+    if not match or line.endswith((".", ",", ";")) or len(line) > 95:
+        return None
+    number = int(match.group(1))
+    title_words = match.group(3).split()
+    if title_words[-1].lower() in _FUNCTION_WORDS or next_line[:1].islower():
+        return None
+    # A numbered list inside a section ("1. In kaart brengen ...") must not pass for the next chapter.
+    allowed = {state.top_number, state.top_number + 1} if match.group(2) else {state.top_number + 1}
+    if state.top_number == 0:
+        allowed |= {1, 2}
+    return match if number in allowed else None
+
+
+def _is_subheading(line: str, next_line: str, after_sentence_end: bool) -> bool:
+    words = line.rstrip(":").split()
+    return (
+        after_sentence_end
+        and 0 < len(words) <= 8
+        and len(line) <= 60
+        and line[0].isupper()
+        and not line.endswith((".", ",", ";", "!"))
+        and not (line.endswith(":") and len(words) > 4)
+        and words[-1].lower() not in _FUNCTION_WORDS
+        and not _SCHOOL_SCOPE.search(line)
+        and not _REGIONAL_SCOPE.search(line)
+        and not next_line[:1].islower()
+        and not re.search(r"@|www\.|\d$", line)
+        and line.count("(") == line.count(")")
+    )
+
+
+def _table_cells(line: str, next_line: str) -> tuple[str, str] | None:
+    if line.startswith("|") or next_line[:1].islower():
+        return None
+    match = _TWO_CELLS.match(line) or (_VALUE_AT_END.match(line) if len(line) <= 80 else None)
+    if not match or ". " in match.group("label") or line.endswith((";", ",")):
+        return None
+    if line.endswith(".") and match.group("value").lower() not in {"n.v.t.", "nvt."}:
+        return None
+    return " ".join(match.group("label").split()), match.group("value").strip()
+
+
+def _is_column_header(value: str) -> bool:
+    """'Aanwezig in de school Niet van toepassing', 'Ja / nee Uren beschikbaar': names of columns, not a row."""
+    return "/" in value or len(_ANY_VALUE.findall(value)) >= 2
+
+
+def _explain(cells: list[str], state: _State) -> str:
+    header = state.table_header
+    if len(header) >= len(cells) and any(header):
+        parts = [f"{name}: {cell}" if name else cell for name, cell in zip(header, cells) if cell]
+    else:
+        parts = [cell for cell in cells if cell]
+    explained = " — ".join(parts)
+    return f"{state.table_caption} — {explained}" if state.table_caption else explained
+
+
+class _Builder:
+    """Collects blocks; an open paragraph or list item grows line by line until something else starts."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.open: Block | None = None
+        self.state = _State()
+
+    def close(self) -> None:
+        if self.open is not None and self.open.text.strip():
+            self.blocks.append(self.open)
+        self.open = None
+
+    def add(self, kind: str, text: str, page: int | None, **extra: object) -> None:
+        self.close()
+        self.blocks.append(self._block(kind, text, page, **extra))
+
+    def start(self, kind: str, text: str, page: int | None) -> None:
+        self.close()
+        self.open = self._block(kind, text, page)
+
+    def _block(self, kind: str, text: str, page: int | None, **extra: object) -> Block:
+        state = self.state
+        return Block(
+            kind=kind,  # type: ignore[arg-type]
+            text=text,
+            page=page,
+            section=state.section,
+            subsection=state.subsection,
+            scope=state.scope,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def heading(self, title: str, level: int, page: int | None, numbered: bool) -> None:
+        self.close()
+        state = self.state
+        if level <= 1 or numbered and level == 2:
+            state.section, state.subsection = title, ""
+            state.scope = "school"
+        else:
+            state.subsection = title
+        state.table_header, state.table_caption = [], ""
+        self.blocks.append(Block("heading", title, page, level=level, section=state.section, subsection=state.subsection))
+
+
+def _flat_lines(pages: list[Page]) -> list[tuple[str, int | None]]:
+    return [(line.strip(), page.number) for page in pages for line in page.lines]
+
+
+def _next_filled(lines: list[tuple[str, int | None]], i: int) -> str:
+    return next((line for line, _ in lines[i + 1 : i + 4] if line), "")
+
+
+def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
+    """Find the structure of a cleaned document. Marked-up formats are trusted; PDF and TXT are read by layout."""
+    builder = _Builder()
+    state = builder.state
+    lines = _flat_lines(pages)
+    for i, (line, page) in enumerate(lines):
+        if not line:
+            builder.close()
+            continue
+        next_line = _next_filled(lines, i)
+        md_heading = _MD_HEADING.match(line) if marked_up else None
+        numbered = _NUMBERED_HEADING.match(line)
+        if md_heading:
+            title = md_heading.group(2)
+            level = len(md_heading.group(1))
+            builder.heading(title, 1 if numbered and "." not in title.split()[0].rstrip(".") else level, page, bool(numbered))
+            continue
+        if not marked_up and (match := _is_numbered_heading(line, next_line, state)):
+            state.top_number = int(match.group(1))
+            number = f"{match.group(1)}.{match.group(2)}" if match.group(2) else f"{match.group(1)}."
+            title = f"{number} {match.group(3).strip()}"
+            builder.heading(title, 2 if match.group(2) else 1, page, numbered=True)
+            continue
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            if not state.table_header or builder.blocks and builder.blocks[-1].kind != "table_row":
+                state.table_header = cells
+                builder.add("table_row", " | ".join(cells), page, explained=" — ".join(c for c in cells if c))
+            else:
+                builder.add("table_row", " | ".join(cells), page, explained=_explain(cells, state))
+            continue
+        list_item = _LIST_ITEM.match(line)
+        if not marked_up and not list_item and (cells := _table_cells(line, next_line)):
+            in_table = builder.open is None and builder.blocks and builder.blocks[-1].kind == "table_row"
+            if not in_table:
+                _start_table(builder, header_line=line if _is_column_header(line) else None)
+            if not in_table and _is_column_header(line):
+                builder.add("table_row", line, page, explained=" — ".join(filter(None, [state.table_caption, *cells])))
+            else:
+                builder.add("table_row", line, page, explained=_explain(list(cells), state))
+            continue
+        if not marked_up and _LONE_VALUE.match(line) and builder.open is not None and len(builder.open.text) <= 60:
+            label_lines = builder.open.text  # a label broken over lines, its value on a line of its own
+            builder.open = None
+            explained = _explain([" ".join(label_lines.split()), line], state)
+            builder.add("table_row", f"{label_lines}  {line}", page, explained=explained)
+            continue
+        if list_item:
+            builder.start("list_item", line, page)
+            continue
+        scope_change = _scope_of(line)
+        if scope_change:
+            builder.close()
+            state.scope = scope_change
+        elif not marked_up and _is_subheading(line, next_line, builder.open is None or _ends_sentence(builder.open)):
+            builder.heading(line.rstrip(":"), 3, page, numbered=False)
+            continue
+        if builder.open is None:
+            builder.start("text", line, page)
+        elif builder.open.kind == "list_item" and builder.open.text.endswith((".", ";")) and line[:1].isupper():
+            builder.start("text", line, page)
+        else:
+            builder.open.text += "\n" + line
+            builder.open.line_pages.append(page)
+    builder.close()
+    return builder.blocks
+
+
+def _ends_sentence(block: Block) -> bool:
+    return block.text.rstrip().endswith((".", ":", ";", "!", "?"))
+
+
+def _scope_of(line: str) -> Scope | None:
+    if _REGIONAL_SCOPE.search(line):
+        return "regional"
+    if _SCHOOL_SCOPE.search(line):
+        return "school"
+    return None
+
+
+def _split_header(line: str) -> list[str]:
+    """'Voorziening Aanwezig in de school' → ['Voorziening', 'Aanwezig in de school']; 'Ja / nee' has no label column."""
+    words = line.split()
+    if len(words) > 1 and not _ANY_VALUE.match(words[0]):
+        return [words[0], " ".join(words[1:])]
+    return ["", " ".join(words)]
+
+
+def _start_table(builder: _Builder, header_line: str | None) -> None:
+    """The short lines just before a table are its caption and column header: keep them to explain each row."""
+    state = builder.state
+    context: list[str] = []
+    if builder.open is not None and len(builder.open.text) <= 160:
+        context = builder.open.text.splitlines()
+        builder.close()
+    elif builder.blocks and builder.blocks[-1].kind == "heading":
+        context = [builder.blocks[-1].text]
+    if header_line:
+        state.table_header = _split_header(header_line)
+        state.table_caption = " ".join(context) or state.subsection
+        return
+    state.table_header = _split_header(context[-1]) if context and len(context[-1].split()) > 1 else []
+    state.table_caption = " ".join(context[:-1]) or state.subsection
