@@ -1,0 +1,39 @@
+"""Follow-up questions: which school the conversation is about, and a standalone question for retrieval."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.schools import SchoolName, schools_in
+
+# Short questions that lean on the previous one: "En een invalidetoilet?", "wie zitten daarbij?", "What about ...".
+_FOLLOW_UP = re.compile(
+    r"^(en|and|ook|also|what about|how about|en wat|en hoe|en de|en het|and the|and what)\b"
+    r"|\b(daar\w*|hierbij|hiervan|dat|die|deze|dit|ze|zij|hun|it|that|those|these|they|them|ones|there)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ResolvedQuestion:
+    """A question with its conversation context resolved."""
+
+    question: str
+    retrieval_query: str
+    schools: list[str]
+    follow_up: bool
+
+
+def resolve(question: str, history: list[str], names: list[SchoolName]) -> ResolvedQuestion:
+    """Carry the school and the topic of earlier questions into a follow-up that names neither."""
+    named = schools_in(question, names)
+    previous = next((q for q in reversed(history) if q.strip()), "")
+    follow_up = bool(previous) and (len(question.split()) <= 8 or bool(_FOLLOW_UP.search(question)))
+    if not named and history:
+        for earlier in reversed(history):
+            named = schools_in(earlier, names)
+            if named:
+                break
+    query = f"{question} {previous}" if follow_up else question
+    return ResolvedQuestion(question=question, retrieval_query=query, schools=named, follow_up=follow_up)

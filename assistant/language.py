@@ -1,0 +1,31 @@
+"""Which language a question is in: Dutch, English, or another one (then the assistant answers in Dutch and says so)."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from typing import Literal
+
+Language = Literal["nl", "en", "other"]
+
+_WORDS: dict[str, set[str]] = {
+    lang: set(words)
+    for lang, words in json.loads(resources.files("assistant.data").joinpath("languages.json").read_text()).items()
+    if not lang.startswith("_")
+}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def detect_language(text: str) -> Language:
+    """Count function words of each language; non-Latin scripts or no known words give 'other'."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() or "À" <= ch <= "ÿ" for ch in letters) / len(letters) < 0.6:
+        return "other"
+    words = [word.lower() for word in _WORD.findall(text)]
+    nl = sum(word in _WORDS["nl"] for word in words)
+    en = sum(word in _WORDS["en"] for word in words)
+    if nl == en == 0:
+        # A few bare Dutch domain words ("dyslexie balans?") are Dutch; a longer sentence of unknown words is not.
+        return "nl" if 0 < len(words) <= 3 else "other"
+    return "en" if en > nl else "nl"

@@ -1,0 +1,118 @@
+"""Retrieval: the question (with its conversation) → the best passages, from the right school(s)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.conversation import ResolvedQuestion, resolve
+from assistant.language import Language, detect_language
+from assistant.schools import SchoolName, school_names
+from index.hybrid import FusionWeights, fuse
+from index.indexer import SupportProfileIndex
+
+_GLOSSARY: dict[str, list[str]] = {
+    term: dutch
+    for term, dutch in json.loads(resources.files("assistant.data").joinpath("glossary.json").read_text()).items()
+    if not term.startswith("_")
+}
+# How many candidates each ranking contributes before fusion.
+_CANDIDATES = 60
+
+
+def translate_terms(question: str) -> str:
+    """Dutch domain terms for the English words and phrases in a question (wheelchair → rolstoel …)."""
+    lowered = question.lower()
+    found: list[str] = []
+    for term, dutch in _GLOSSARY.items():
+        if re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", lowered):
+            found.extend(dutch)
+    return " ".join(dict.fromkeys(found))
+
+
+@dataclass
+class Retrieval:
+    """What retrieval found for one question."""
+
+    resolved: ResolvedQuestion
+    language: Language
+    schools: list[str]
+    documents: list[Document]
+
+
+class SopRetriever(BaseRetriever):
+    """Hybrid (BM25 + dense) retriever over the support profile index, school-aware and balanced across schools."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: SupportProfileIndex
+    k: int = 10
+    weights: FusionWeights = FusionWeights()
+    school_filter: list[str] | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return self.retrieve(query).documents
+
+    def names(self) -> list[SchoolName]:
+        return school_names({doc_id: p.school for doc_id, p in self.index.profiles().items()})
+
+    def retrieve(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Retrieval:
+        """Resolve the question against its history, detect the school(s), search both indexes and fuse."""
+        profiles = self.index.profiles()
+        names = school_names({doc_id: p.school for doc_id, p in profiles.items()})
+        resolved = resolve(question, history or [], names)
+        language = detect_language(question)
+        allowed = schools or self.school_filter
+        targets = [s for s in resolved.schools if not allowed or s in allowed] or list(allowed or [])
+        query = resolved.retrieval_query
+        if language != "nl":
+            query = f"{query} {translate_terms(query)}"
+        documents = self._search(query, targets or None, profiles)
+        if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
+            documents = _balanced(documents, targets or sorted(profiles))
+        documents = documents[: self.k]
+        for rank, document in enumerate(documents, start=1):
+            document.metadata["rank"] = rank
+        return Retrieval(resolved, language, targets, documents)
+
+    def _search(self, query: str, doc_ids: list[str] | None, profiles: dict) -> list[Document]:
+        lexical = self.index.lexical(profiles)
+        lexical_scores = lexical.scores(query, doc_ids)
+        top_lexical = dict(sorted(lexical_scores.items(), key=lambda kv: kv[1], reverse=True)[:_CANDIDATES])
+        vector = self.index.embeddings.embed_query(query)
+        dense_hits = self.index.store.search(vector, _CANDIDATES, doc_ids)
+        versions = {doc_id: p.version for doc_id, p in profiles.items()}
+        by_id = {str(doc.id): doc for doc, _ in dense_hits if versions.get(doc.metadata["doc_id"]) == doc.metadata.get("version")}
+        dense_scores = {str(doc.id): score for doc, score in dense_hits if str(doc.id) in by_id}
+        missing = [chunk_id for chunk_id in top_lexical if chunk_id not in by_id]
+        if missing:
+            for doc in self.index.store.get(missing):
+                by_id[str(doc.id)] = doc
+        ranked = fuse(top_lexical, dense_scores, self.weights)
+        documents = []
+        for chunk_id, score in ranked:
+            doc = by_id.get(chunk_id)
+            if doc is None:
+                continue
+            documents.append(Document(page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)}, id=chunk_id))
+        return documents
+
+
+def _balanced(documents: list[Document], doc_ids: list[str]) -> list[Document]:
+    """Interleave the schools' own rankings, so a comparison sees every school near the top."""
+    per_school = {doc_id: [d for d in documents if d.metadata["doc_id"] == doc_id] for doc_id in doc_ids}
+    order = sorted(doc_ids, key=lambda s: -(per_school[s][0].metadata["score"] if per_school[s] else 0))
+    merged: list[Document] = []
+    depth = max((len(v) for v in per_school.values()), default=0)
+    for i in range(depth):
+        for doc_id in order:
+            if i < len(per_school[doc_id]):
+                merged.append(per_school[doc_id][i])
+    return merged

@@ -1,0 +1,54 @@
+"""Which school(s) a question is about: names as people type them ('t kristal', 'Kc Balans', 'kristall')."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+# Words that every school name may carry; they say nothing about which school is meant.
+_GENERIC = {
+    "bs", "obs", "cbs", "pcbs", "rkbs", "ikc", "kc", "sbo", "so", "kindcentrum", "integraal", "basisschool",
+    "school", "openbare", "de", "het", "t", "'t", "’t", "van", "der", "den", "en", "sint", "st",
+}
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class SchoolName:
+    """An indexed school and the distinctive words that identify it in a question."""
+
+    doc_id: str
+    school: str
+    keys: tuple[str, ...]
+
+
+def school_names(schools: dict[str, str]) -> list[SchoolName]:
+    """Distinctive words per school (from its name and its doc_id), e.g. kc-balans → ('balans',)."""
+    names = []
+    for doc_id, school in schools.items():
+        words = [w.lower() for w in _WORD.findall(school)] or doc_id.split("-")
+        keys = tuple(w for w in words if w not in _GENERIC and len(w) >= 3)
+        if not keys:
+            keys = tuple(w for w in doc_id.split("-") if w not in _GENERIC and len(w) >= 3) or (doc_id,)
+        names.append(SchoolName(doc_id, school, keys))
+    return names
+
+
+def _matches(key: str, words: list[str]) -> bool:
+    if len(key) <= 4:
+        return key in words
+    # Typos and inflections: 'kristall', 'kristals', 'balans' in 'kcbalans'.
+    return any(fuzz.ratio(key, word) >= 85 or (len(word) > len(key) and key in word) for word in words)
+
+
+def schools_in(question: str, names: list[SchoolName]) -> list[str]:
+    """doc_ids of the schools the question names, in the order they are named."""
+    words = [w.lower().strip("’'-") for w in _WORD.findall(question)]
+    found: list[tuple[int, str]] = []
+    for name in names:
+        if all(_matches(key, words) for key in name.keys):
+            position = min((i for i, w in enumerate(words) for k in name.keys if _matches(k, [w])), default=0)
+            found.append((position, name.doc_id))
+    return [doc_id for _, doc_id in sorted(found)]
