@@ -7,7 +7,7 @@
 | SOP_EMBEDDING_MODEL | paraphrase-multilingual-minilm | embedding model: a packaged name, a local path or a hub name |
 | SOP_LLM | extractive | answer composer: extractive, ollama:<model>, openai:<model>, gguf:<path> |
 | SOP_LLM_BASE_URL / SOP_LLM_API_KEY | unset | OpenAI-compatible server for ``openai:`` |
-| SOP_CHUNK_CHARS | 900 | target chunk size in characters |
+| SOP_CHUNK_CHARS | 1200 | target chunk size in characters |
 | SOP_TOP_K | 10 | passages returned per question |
 | SOP_MAX_FILE_MB | 100 | larger files are refused at ingest |
 """
@@ -37,7 +37,7 @@ class Settings:
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
-    chunk_chars: int = 900
+    chunk_chars: int = 1200
     top_k: int = 10
     max_file_mb: int = 100
 
@@ -52,7 +52,7 @@ class Settings:
             llm=_env("LLM", "extractive"),
             llm_base_url=_env("LLM_BASE_URL", "") or None,
             llm_api_key=_env("LLM_API_KEY", "") or None,
-            chunk_chars=int(_env("CHUNK_CHARS", "900")),
+            chunk_chars=int(_env("CHUNK_CHARS", "1200")),
             top_k=int(_env("TOP_K", "10")),
             max_file_mb=int(_env("MAX_FILE_MB", "100")),
         )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import UsageError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.service import SopAssistant
 
 
 def normalise_space(text: str) -> str:
@@ -63,33 +67,103 @@ def first_hit_rank(sources: list[dict], evidence: list[dict], share: float = 0.6
     return None
 
 
-def score_retrieval(items: Iterable[dict], results: dict[str, dict], ks: tuple[int, ...] = (1, 5, 10)) -> RetrievalScores:
-    """Score ``ask --json`` results (by item id) against the golden evidence."""
-    ranks: list[tuple[str, int | None]] = []
-    for item in items:
-        if not item.get("evidence"):
-            continue
-        ranks.append((item["kind"], first_hit_rank(results[item["id"]]["sources"], item["evidence"])))
-        if ranks[-1][1] is None or ranks[-1][1] > 5:
-            pass
+def score_retrieval(items: list[dict], results: dict[str, dict], ks: tuple[int, ...] = (1, 5, 10)) -> RetrievalScores:
+    """Score ``ask --json`` results (by item id) against the golden evidence of the answerable items."""
+    ranks = [
+        (item["id"], item["kind"], first_hit_rank(results[item["id"]]["sources"], item["evidence"]))
+        for item in items
+        if item.get("evidence")
+    ]
+
     def summarise(selection: list[int | None]) -> dict[str, float]:
         n = max(len(selection), 1)
         summary = {f"recall@{k}": sum(1 for r in selection if r is not None and r <= k) / n for k in ks}
         summary["mrr"] = sum(1 / r for r in selection if r is not None) / n
         summary["n"] = float(len(selection))
         return summary
-    overall = summarise([r for _, r in ranks])
+
     kinds: dict[str, list[int | None]] = defaultdict(list)
-    for kind, rank in ranks:
+    for _, kind, rank in ranks:
         kinds[kind].append(rank)
-    misses = [
-        item["id"]
-        for item in items
-        if item.get("evidence") and (first_hit_rank(results[item["id"]]["sources"], item["evidence"]) or 99) > 5
-    ] if isinstance(items, list) else []
+    overall = summarise([rank for _, _, rank in ranks])
     return RetrievalScores(
         recall={k: overall[f"recall@{k}"] for k in ks},
         mrr=overall["mrr"],
-        per_kind={kind: summarise(r) for kind, r in sorted(kinds.items())},
-        misses=misses,
+        per_kind={kind: summarise(selection) for kind, selection in sorted(kinds.items())},
+        misses=[item_id for item_id, _, rank in ranks if rank is None or rank > 5],
     )
+
+
+@dataclass
+class AnswerScores:
+    """Answer checks of the answers issue: quoted evidence, wrong-school citations, refusals, key terms."""
+
+    quotes_evidence: float
+    wrong_school: list[str]
+    unanswerable_refused: int
+    unanswerable_total: int
+    answerable_refused: list[str]
+    key_terms: dict[str, float]
+
+
+def score_answers(items: list[dict], results: dict[str, dict]) -> AnswerScores:
+    """Check each answer: does a cited quote cover an evidence quote (50 % contiguous), are only asked schools cited."""
+    answerable = [item for item in items if item.get("evidence")]
+    quoting = 0
+    wrong: list[str] = []
+    refused_answerable: list[str] = []
+    key_hits: dict[str, list[float]] = defaultdict(list)
+    for item in items:
+        result = results[item["id"]]
+        cited = [s for s in result["sources"] if s.get("quote")]
+        if any(s["doc_id"] not in item["schools"] for s in cited):
+            wrong.append(item["id"])
+        if item.get("evidence"):
+            if result["refused"]:
+                refused_answerable.append(item["id"])
+            if any(
+                s["doc_id"] == e["doc_id"] and (contains_quote(s["quote"], e["quote"], 0.5) or contains_quote(e["quote"], s["quote"], 0.5) and len(s["quote"]) >= 20)
+                for s in cited
+                for e in item["evidence"]
+            ):
+                quoting += 1
+        answer = result["answer"].lower()
+        terms = item.get("must_include") or []
+        if terms:
+            key_hits[item["lang"]].append(sum(term in answer for term in terms) / len(terms))
+    unanswerable = [item for item in items if not item.get("evidence")]
+    return AnswerScores(
+        quotes_evidence=quoting / max(len(answerable), 1),
+        wrong_school=wrong,
+        unanswerable_refused=sum(1 for item in unanswerable if results[item["id"]]["refused"]),
+        unanswerable_total=len(unanswerable),
+        answerable_refused=refused_answerable,
+        key_terms={lang: sum(v) / len(v) for lang, v in sorted(key_hits.items())},
+    )
+
+
+def run_golden(assistant: "SopAssistant", items: list[dict]) -> dict[str, dict]:
+    """Ask every golden question (with its history); results by item id, in the ``ask --json`` shape."""
+    return {item["id"]: assistant.ask(item["question"], item.get("history") or []).to_json() for item in items}
+
+
+def evaluate_golden(settings: "Settings", golden: Path) -> dict[str, object]:
+    """The ``eval`` command: retrieval and answer metrics of a golden set over the index in ``settings``."""
+    from assistant.service import SopAssistant
+
+    items = load_golden(golden)
+    results = run_golden(SopAssistant(settings), items)
+    retrieval = score_retrieval(items, results)
+    answers = score_answers(items, results)
+    return {
+        "items": len(items),
+        **{f"recall@{k}": round(v, 3) for k, v in retrieval.recall.items()},
+        "mrr": round(retrieval.mrr, 3),
+        "retrieval_misses": retrieval.misses,
+        "per_kind": retrieval.per_kind,
+        "answers_quoting_evidence": round(answers.quotes_evidence, 3),
+        "wrong_school_citations": answers.wrong_school,
+        "unanswerable_refused": f"{answers.unanswerable_refused}/{answers.unanswerable_total}",
+        "answerable_refused": answers.answerable_refused,
+        "key_terms": {k: round(v, 3) for k, v in answers.key_terms.items()},
+    }

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 class FusionWeights:
     """How much each ranking counts; lexical carries Dutch domain words, dense carries paraphrase and English."""
 
-    lexical: float = 0.6
-    dense: float = 0.4
+    lexical: float = 0.8
+    dense: float = 0.2
 
 
 def _scaled(scores: dict[str, float]) -> dict[str, float]:
