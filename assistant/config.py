@@ -4,7 +4,7 @@
 |---|---|---|
 | SOP_INDEX_DIR | ./.sop-index | where the embedded index lives |
 | SOP_CHROMA_HOST / SOP_CHROMA_PORT | unset / 8000 | use a Chroma server instead of the embedded store |
-| SOP_EMBEDDING_MODEL | paraphrase-multilingual-minilm | embedding model: a packaged name, a local path or a hub name |
+| SOP_EMBEDDING_MODEL | all-minilm-l6-v2 | embedding model: a packaged name, a local path or a hub name |
 | SOP_LLM | extractive | answer composer: extractive, ollama:<model>, openai:<model>, gguf:<path> |
 | SOP_LLM_BASE_URL / SOP_LLM_API_KEY | unset | OpenAI-compatible server for ``openai:`` |
 | SOP_CHUNK_CHARS | 1200 | target chunk size in characters |
@@ -33,7 +33,7 @@ class Settings:
     index_dir: Path = Path(".sop-index")
     chroma_host: str | None = None
     chroma_port: int = 8000
-    embedding_model: str = "paraphrase-multilingual-minilm"
+    embedding_model: str = "all-minilm-l6-v2"
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_api_key: str | None = None

@@ -133,11 +133,12 @@ class _Builder:
     def heading(self, title: str, level: int, page: int | None, numbered: bool) -> None:
         self.close()
         state = self.state
-        if level <= 1 or numbered and level == 2:
+        if level <= 1 or numbered:
             state.section, state.subsection = title, ""
-            state.scope = "school"
         else:
             state.subsection = title
+        # Regional standard text runs to the end of its own part of the profile, not into the next heading.
+        state.scope = "school"
         state.table_header, state.table_caption = [], ""
         self.blocks.append(Block("heading", title, page, level=level, section=state.section, subsection=state.subsection))
 
@@ -165,7 +166,7 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
         if md_heading:
             title = md_heading.group(2)
             level = len(md_heading.group(1))
-            builder.heading(title, 1 if numbered and "." not in title.split()[0].rstrip(".") else level, page, bool(numbered))
+            builder.heading(title, min(level, 2) if not numbered else 1, page, bool(numbered))
             continue
         if not marked_up and (match := _is_numbered_heading(line, next_line, state)):
             state.top_number = int(match.group(1))

@@ -1,0 +1,442 @@
+"""The support matrix: per school and per category (dyslexie, lift, ...) a status read from the profile's own
+signals (table rows, 'Grens'/'Grensgebied' lists, 'Op onze school' text), with the verbatim quote it rests on.
+
+How a status is found, in short: every passage of a profile that names a category is a signal. A table row
+('Lift  nvt'), an item of a 'Grens:'/'Grensgebied'/'Binnen het normprofiel' list, or a school's sentence with
+explicit words ('geen', 'per kind bekeken') counts most; a school's sentence describing an offer counts next; a bare
+mention (a label, a fragment) or a narrowed one ('i.c.m.', 'in ontwikkeling') counts only when nothing better
+exists; regional standard text counts only when the school itself says nothing. When the strongest signals disagree
+the status is ``border`` and both citations are kept. The words behind all of this live in
+``assistant/data/categories.json``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Literal
+
+from langchain_core.documents import Document
+
+from assistant.citations import page_of
+
+if TYPE_CHECKING:
+    from index.indexer import SupportProfileIndex
+
+Status = Literal["yes", "no", "border", "limit", "unknown"]
+STATUSES: tuple[Status, ...] = ("yes", "no", "border", "limit", "unknown")
+
+# Strength of a signal: the strongest present decide, weaker ones only fill a gap.
+_EXPLICIT, _OFFER, _MENTION, _REGIONAL = 3, 2, 1, 0
+# Among equally strong signals the quote is taken from a list item first, then a table row, then a sentence.
+_LIST, _ROW, _SENTENCE = 0, 1, 2
+_MAX_QUOTE = 300
+_BULLET = re.compile(r"^(?:[•·▪◦●○❖➢►\-–*]|\d{1,2}[.)](?=\s))\s*")
+_MID_LINE_BULLET = re.compile(r"(?<=\S)\s+(?=[•❖▪●➢►]\s)")
+_SECTION_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One citation in the matrix: the verbatim quote, where it is, and the status it says on its own."""
+
+    status: Status
+    page: int | None
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One school × category of the matrix. ``second`` is the disagreeing citation when signals conflict."""
+
+    status: Status
+    page: int | None = None
+    section: str = ""
+    quote: str = ""
+    second: Evidence | None = None
+
+    def to_json(self, include_second: bool = False) -> dict[str, object]:
+        """The contract's shape: ``{status, page, section, quote}`` (plus ``second`` when asked for and present)."""
+        data: dict[str, object] = {"status": self.status, "page": self.page, "section": self.section, "quote": self.quote}
+        if include_second and self.second is not None:
+            second = self.second
+            data["second"] = {"status": second.status, "page": second.page, "section": second.section, "quote": second.quote}
+        return data
+
+
+@dataclass(frozen=True)
+class SchoolStatus:
+    """A school's status for one category, as the answer to a 'which schools ...' question."""
+
+    doc_id: str
+    school: str
+    category: str
+    cell: Cell
+
+    @property
+    def status(self) -> Status:
+        return self.cell.status
+
+
+# Data ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rules:
+    categories: dict[str, list[re.Pattern[str]]]
+    terms: dict[str, list[str]]
+    table_values: list[tuple[re.Pattern[str], Status]]
+    headings: list[tuple[re.Pattern[str], Status]]
+    sentence_cues: list[tuple[re.Pattern[str], Status]]
+    offer: re.Pattern[str]
+    school_marker: re.Pattern[str]
+    regional: re.Pattern[str]
+    not_evidence: re.Pattern[str]
+    narrowing: re.Pattern[str]
+    which_schools: re.Pattern[str]
+
+
+def _any(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = json.loads(resources.files("assistant.data").joinpath("categories.json").read_text(encoding="utf-8"))
+    categories = data["categories"]
+    return _Rules(
+        categories={name: [re.compile(p, re.IGNORECASE) for p in spec["patterns"]] for name, spec in categories.items()},
+        terms={name: list(spec["terms"]) for name, spec in categories.items()},
+        table_values=[(re.compile(p, re.IGNORECASE), s) for p, s in data["table_values"]["values"]],
+        headings=[(re.compile(p, re.IGNORECASE), s) for p, s in data["list_headings"]["headings"]],
+        sentence_cues=[
+            (re.compile(p, re.IGNORECASE), status)
+            for status in ("limit", "border", "no")
+            for p in data["sentence_cues"][status]
+        ],
+        offer=_any(data["offer_cues"]["cues"]),
+        school_marker=_any(data["school_markers"]["markers"]),
+        regional=_any(data["regional_cues"]["regional"]),
+        not_evidence=_any(data["regional_cues"]["not_evidence"]),
+        narrowing=_any(data["narrowing_cues"]["cues"]),
+        which_schools=_any(data["which_schools"]["patterns"]),
+    )
+
+
+def categories() -> list[str]:
+    """The matrix's category keys, in the contract's order."""
+    return list(_rules().categories)
+
+
+def category_synonyms() -> dict[str, list[str]]:
+    """Dutch and English words per category, as people type them in a question."""
+    return {name: list(terms) for name, terms in _rules().terms.items()}
+
+
+# Reading a profile into signals ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Signal:
+    category: str
+    status: Status
+    weight: int
+    kind: int
+    order: int
+    evidence: Evidence
+
+
+@dataclass
+class _State:
+    """What carries from one chunk to the next within a section: the open list heading and whose text it is."""
+
+    doc_id: str = ""
+    section: str = ""
+    heading: tuple[str, Status] | None = None
+    regional: bool = False
+    offering: bool = False
+
+
+def _heading_status(line: str) -> Status | None:
+    text = line.strip().rstrip(":").strip()
+    if not text or len(text) > 100 or _BULLET.match(line.strip()):
+        return None
+    for pattern, status in _rules().headings:
+        if pattern.search(text):
+            return status
+    return None
+
+
+def _spans(document: Document) -> list[tuple[int, int]]:
+    """The chunk cut into pieces: each sentence / table row / list item, and each line that starts something new
+    (a bullet, a heading); a line that starts in lower case continues the piece before it."""
+    text = document.page_content
+    starts = {0}
+    for start, _page in json.loads(document.metadata.get("sentence_pages") or "[]"):
+        if 0 <= int(start) < len(text):
+            starts.add(int(start))
+    position = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped and not stripped[0].islower():
+            starts.add(position + len(line) - len(stripped))
+        for match in _MID_LINE_BULLET.finditer(line):
+            starts.add(position + match.end())
+        position += len(line) + 1
+    for match in _rules().school_marker.finditer(text):
+        starts.add(match.start())
+    ordered = sorted(starts)
+    return [(a, b) for a, b in zip(ordered, ordered[1:] + [len(text)]) if text[a:b].strip()]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding white space, a leading bullet and a trailing ',' or ';' (what is left is still verbatim)."""
+    while start < end and text[start].isspace():
+        start += 1
+    bullet = _BULLET.match(text[start:end])
+    if bullet and bullet.end() < end - start:
+        start += bullet.end()
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def _clause(text: str, start: int, end: int, match_at: int) -> tuple[int, int]:
+    """A quotable part of a long piece around ``match_at``: cut at ';', then at a lower→Upper seam (where a table's
+    cells or a heading ran into the sentence), keeping neighbours while it stays short."""
+    if end - start <= _MAX_QUOTE:
+        return start, end
+    for seam in (r";\s+", r"(?<=[a-zà-ÿ)])\s+(?=[A-Z])"):
+        cuts = [start] + [start + m.end() for m in re.finditer(seam, text[start:end])] + [end]
+        parts = list(zip(cuts, cuts[1:]))
+        index = next((i for i, (a, b) in enumerate(parts) if a <= match_at < b), 0)
+        lo, hi = parts[index]
+        while hi - lo < 40 and (index + 1 < len(parts)) and parts[index + 1][1] - lo <= _MAX_QUOTE:
+            index += 1
+            hi = parts[index][1]
+        if hi - lo <= _MAX_QUOTE:
+            return _trimmed(text, lo, hi)
+        start, end = lo, hi
+    return start, min(end, start + _MAX_QUOTE)
+
+
+def _matches(text: str) -> list[tuple[str, int]]:
+    """Categories named in ``text``, each with where it is first named."""
+    found = []
+    for category, patterns in _rules().categories.items():
+        positions = [m.start() for p in patterns if (m := p.search(text))]
+        if positions:
+            found.append((category, min(positions)))
+    return found
+
+
+def _row_status(text: str) -> tuple[str, Status] | None:
+    """``('Lift', 'no')`` for a table row 'Lift  nvt'; None when the piece is not a row with a known value."""
+    flat = " ".join(text.split())
+    if len(flat) > 140 or ". " in flat:
+        return None
+    words = list(re.finditer(r"\S+", flat))
+    for word in words[1:]:
+        value = flat[word.start():]
+        for pattern, status in _rules().table_values:
+            if pattern.match(value):
+                return flat[: word.start()].strip(), status
+    return None
+
+
+def _section(chunk_section: str, heading: str | None) -> str:
+    """The chunk's section path, with the list heading an item sits under as its last part."""
+    if not heading:
+        return chunk_section
+    heading = heading.strip().rstrip(":").strip()
+    parts = chunk_section.split(_SECTION_SEP) if chunk_section else []
+    if parts and _heading_status(parts[-1]) is not None and parts[-1] != heading:
+        parts[-1] = heading
+    elif not parts or parts[-1] != heading:
+        parts.append(heading)
+    return _SECTION_SEP.join(parts)
+
+
+def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
+    rules = _rules()
+    state = _State()
+    order = 0
+    for document in chunks:
+        meta = document.metadata
+        text = document.page_content
+        section = str(meta.get("section", ""))
+        same_section = section == state.section and str(meta.get("doc_id", "")) == state.doc_id
+        if not same_section:
+            last_part = section.split(_SECTION_SEP)[-1]
+            status = _heading_status(last_part)
+            state = _State(
+                doc_id=str(meta.get("doc_id", "")),
+                section=section,
+                heading=(last_part, status) if status else None,
+            )
+        state.regional = meta.get("scope") == "regional" or (same_section and state.regional)
+        if meta.get("scope") == "regional":
+            state.offering = False
+        is_table = meta.get("kind") == "table"
+        for start, end in _spans(document):
+            order += 1
+            piece = text[start:end].strip()
+            if rules.school_marker.search(piece):
+                state.regional, state.offering = False, True
+            elif rules.regional.search(piece):
+                state.regional, state.offering = True, False
+            heading = _heading_status(piece)
+            if heading:
+                state.heading = (piece, heading)
+                continue
+            quote_start, quote_end = _trimmed(text, start, end)
+            quote = text[quote_start:quote_end]
+            if not quote:
+                continue
+            if _BULLET.match(piece) and state.heading:
+                yield from _list_signals(document, state, quote, quote_start, order)
+                continue
+            if not _BULLET.match(piece) and not piece[:1].islower():
+                state.heading = None
+            row = _row_status(quote) if is_table else None
+            if row:
+                yield from _row_signals(document, state, row, quote, quote_start, order)
+            else:
+                yield from _sentence_signals(document, state, piece, quote_start, quote_end, order)
+
+
+def _evidence(document: Document, status: Status, offset: int, quote: str, section: str) -> Evidence:
+    return Evidence(status=status, page=page_of(document, offset), section=section, quote=quote)
+
+
+def _list_signals(document: Document, state: _State, quote: str, offset: int, order: int) -> Iterator[_Signal]:
+    assert state.heading is not None
+    heading, status = state.heading
+    narrowed = _rules().narrowing.search(quote)
+    weight = _REGIONAL if state.regional else _MENTION if narrowed else _EXPLICIT
+    section = _section(str(document.metadata.get("section", "")), heading)
+    for category, _ in _matches(quote):
+        yield _Signal(category, status, weight, _LIST, order, _evidence(document, status, offset, quote, section))
+
+
+def _row_signals(
+    document: Document, state: _State, row: tuple[str, Status], quote: str, offset: int, order: int
+) -> Iterator[_Signal]:
+    label, status = row
+    weight = _REGIONAL if state.regional else _MENTION if _rules().narrowing.search(quote) else _EXPLICIT
+    section = str(document.metadata.get("section", ""))
+    for category, _ in _matches(label):
+        yield _Signal(category, status, weight, _ROW, order, _evidence(document, status, offset, quote, section))
+
+
+def _sentence_signals(
+    document: Document, state: _State, piece: str, start: int, end: int, order: int
+) -> Iterator[_Signal]:
+    rules = _rules()
+    text = document.page_content
+    sentence = text[start:end]
+    if rules.not_evidence.search(sentence):
+        return
+    section = str(document.metadata.get("section", ""))
+    cue = next((status for pattern, status in rules.sentence_cues if pattern.search(sentence)), None)
+    # A label or fragment without any punctuation (a table cell run into the text) names a need, not an offer.
+    bare = not re.search(r"[.,;:!?]\s*$", piece)
+    for category, at in _matches(sentence):
+        quote_start, quote_end = _clause(text, start, end, start + at)
+        quote = text[quote_start:quote_end]
+        if state.regional:
+            status: Status = "yes"
+            weight = _REGIONAL
+        elif cue:
+            status, weight = cue, _EXPLICIT
+        else:
+            status = "yes"
+            weight = _OFFER if (state.offering or rules.offer.search(sentence)) and not bare else _MENTION
+        if weight > _MENTION and rules.narrowing.search(sentence):
+            weight = _MENTION
+        yield _Signal(category, status, weight, _SENTENCE, order, _evidence(document, status, quote_start, quote, section))
+
+
+# Deciding a cell ------------------------------------------------------------------------------------------------
+def _decide(signals: list[_Signal]) -> Cell:
+    if not signals:
+        return Cell("unknown")
+    strongest = max(signal.weight for signal in signals)
+    considered = sorted(
+        (s for s in signals if s.weight == strongest or (strongest > _MENTION and s.weight > _MENTION)),
+        key=lambda s: (-s.weight, s.kind, s.order),
+    )
+    statuses = {signal.status for signal in considered}
+    status: Status = considered[0].status if len(statuses) == 1 else "border"
+    primary = next((s for s in considered if s.status == status), considered[0])
+    second = next((s.evidence for s in considered if s.status != primary.status), None)
+    evidence = primary.evidence
+    return Cell(status, evidence.page, evidence.section, evidence.quote, second)
+
+
+def school_matrix(chunks: Sequence[Document]) -> dict[str, Cell]:
+    """The matrix row of one profile, from its chunks in document order."""
+    signals = list(_signals(chunks))
+    return {category: _decide([s for s in signals if s.category == category]) for category in categories()}
+
+
+def support_matrix(index: SupportProfileIndex) -> dict[str, dict[str, Cell]]:
+    """``{doc_id: {category: Cell}}`` for every indexed profile (only the version the manifest lists)."""
+    matrix = {}
+    for doc_id, profile in sorted(index.profiles().items()):
+        chunks = [c for c in index.store.chunks_of(doc_id) if c.metadata.get("version", profile.version) == profile.version]
+        matrix[doc_id] = school_matrix(chunks)
+    return matrix
+
+
+def matrix_rows_for_json(
+    matrix: Mapping[str, Mapping[str, Cell]], include_second: bool = False
+) -> dict[str, dict[str, dict[str, object]]]:
+    """The contract's ``matrix --json`` shape: ``{doc_id: {category: {status, page, section, quote}}}``."""
+    return {
+        doc_id: {category: cell.to_json(include_second) for category, cell in row.items()}
+        for doc_id, row in matrix.items()
+    }
+
+
+# Questions across schools ---------------------------------------------------------------------------------------
+def _term_pattern(term: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(word) for word in term.lower().split())
+    # Short terms (nt2, tos, ass, ill) only as whole words; longer ones also with an ending (rolstoel → rolstoelen).
+    return re.compile(rf"(?<!\w){words}" + (r"(?!\w)" if len(term) <= 3 else ""), re.IGNORECASE)
+
+
+def categories_in(question: str, category_synonyms: Mapping[str, Sequence[str]]) -> list[str]:
+    """Categories whose terms occur in the question, in the order they occur."""
+    found = []
+    for category, terms in category_synonyms.items():
+        positions = [m.start() for term in terms if (m := _term_pattern(term).search(question))]
+        if positions:
+            found.append((min(positions), category))
+    return [category for _, category in sorted(found)]
+
+
+def is_which_schools_question(question: str) -> bool:
+    """'Welke scholen hebben een lift?', 'Which schools accept children with dyslexia?'."""
+    return bool(_rules().which_schools.search(question))
+
+
+def answer_from_matrix(
+    question: str,
+    matrix: Mapping[str, Mapping[str, Cell]],
+    category_synonyms: Mapping[str, Sequence[str]] | None = None,
+    schools: Mapping[str, str] | None = None,
+) -> list[SchoolStatus]:
+    """Every school's status (with its citation) for the categories a 'which schools ...' question asks about;
+    empty when the question is not such a question or names no category."""
+    if not is_which_schools_question(question):
+        return []
+    synonyms = category_synonyms if category_synonyms is not None else _rules().terms
+    asked = categories_in(question, synonyms)
+    names = schools or {}
+    return [
+        SchoolStatus(doc_id, names.get(doc_id, doc_id), category, row[category])
+        for category in asked
+        for doc_id, row in matrix.items()
+        if category in row
+    ]
