@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
@@ -37,6 +37,7 @@ _MAX_QUOTE = 300
 _BULLET = re.compile(r"^(?:[•·▪◦●○❖➢►\-–*]|\d{1,2}[.)](?=\s))\s*")
 _MID_LINE_BULLET = re.compile(r"(?<=\S)\s+(?=[•❖▪●➢►]\s)")
 _SECTION_SEP = " › "
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“(])")
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,11 @@ class Cell:
 
     def to_json(self, include_second: bool = False) -> dict[str, object]:
         """The contract's shape: ``{status, page, section, quote}`` (plus ``second`` when asked for and present)."""
-        data: dict[str, object] = {"status": self.status, "page": self.page, "section": self.section, "quote": self.quote}
+        data: dict[str, object] = {
+            "status": self.status, "page": self.page, "section": self.section, "quote": self.quote
+        }
         if include_second and self.second is not None:
-            second = self.second
-            data["second"] = {"status": second.status, "page": second.page, "section": second.section, "quote": second.quote}
+            data["second"] = asdict(self.second)
         return data
 
 
@@ -107,7 +109,9 @@ def _rules() -> _Rules:
     data = json.loads(resources.files("assistant.data").joinpath("categories.json").read_text(encoding="utf-8"))
     categories = data["categories"]
     return _Rules(
-        categories={name: [re.compile(p, re.IGNORECASE) for p in spec["patterns"]] for name, spec in categories.items()},
+        categories={
+            name: [re.compile(p, re.IGNORECASE) for p in spec["patterns"]] for name, spec in categories.items()
+        },
         terms={name: list(spec["terms"]) for name, spec in categories.items()},
         table_values=[(re.compile(p, re.IGNORECASE), s) for p, s in data["table_values"]["values"]],
         headings=[(re.compile(p, re.IGNORECASE), s) for p, s in data["list_headings"]["headings"]],
@@ -202,21 +206,20 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _clause(text: str, start: int, end: int, match_at: int) -> tuple[int, int]:
-    """A quotable part of a long piece around ``match_at``: cut at ';', then at a lower→Upper seam (where a table's
-    cells or a heading ran into the sentence), keeping neighbours while it stays short."""
-    if end - start <= _MAX_QUOTE:
-        return start, end
-    for seam in (r";\s+", r"(?<=[a-zà-ÿ)])\s+(?=[A-Z])"):
+    """The quotable part of a sentence around ``match_at``: the ';'-separated part it is in (lists of table cells
+    run together), and for a part still too long, the stretch between lower→Upper seams where a heading or a cell
+    ran into the sentence. A very short part keeps its neighbours after it."""
+    for seam, always in ((r";\s+", True), (r"(?<=[a-zà-ÿ)])\s+(?=[A-Z])", False)):
+        if not always and end - start <= _MAX_QUOTE:
+            break
         cuts = [start] + [start + m.end() for m in re.finditer(seam, text[start:end])] + [end]
         parts = list(zip(cuts, cuts[1:]))
         index = next((i for i, (a, b) in enumerate(parts) if a <= match_at < b), 0)
         lo, hi = parts[index]
-        while hi - lo < 40 and (index + 1 < len(parts)) and parts[index + 1][1] - lo <= _MAX_QUOTE:
+        while hi - lo < 40 and index + 1 < len(parts) and parts[index + 1][1] - lo <= _MAX_QUOTE:
             index += 1
             hi = parts[index][1]
-        if hi - lo <= _MAX_QUOTE:
-            return _trimmed(text, lo, hi)
-        start, end = lo, hi
+        start, end = _trimmed(text, lo, hi)
     return start, min(end, start + _MAX_QUOTE)
 
 
@@ -302,7 +305,7 @@ def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
             if row:
                 yield from _row_signals(document, state, row, quote, quote_start, order)
             else:
-                yield from _sentence_signals(document, state, piece, quote_start, quote_end, order)
+                yield from _sentence_signals(document, state, quote_start, quote_end, order)
 
 
 def _evidence(document: Document, status: Status, offset: int, quote: str, section: str) -> Evidence:
@@ -329,32 +332,39 @@ def _row_signals(
         yield _Signal(category, status, weight, _ROW, order, _evidence(document, status, offset, quote, section))
 
 
-def _sentence_signals(
-    document: Document, state: _State, piece: str, start: int, end: int, order: int
-) -> Iterator[_Signal]:
+def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentences inside a piece (a list item or a table cell can hold several)."""
+    cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
+    for a, b in zip(cuts, cuts[1:]):
+        a, b = _trimmed(text, a, b)
+        if a < b:
+            yield a, b
+
+
+def _sentence_signals(document: Document, state: _State, start: int, end: int, order: int) -> Iterator[_Signal]:
     rules = _rules()
     text = document.page_content
-    sentence = text[start:end]
-    if rules.not_evidence.search(sentence):
-        return
     section = str(document.metadata.get("section", ""))
-    cue = next((status for pattern, status in rules.sentence_cues if pattern.search(sentence)), None)
-    # A label or fragment without any punctuation (a table cell run into the text) names a need, not an offer.
-    bare = not re.search(r"[.,;:!?]\s*$", piece)
-    for category, at in _matches(sentence):
-        quote_start, quote_end = _clause(text, start, end, start + at)
-        quote = text[quote_start:quote_end]
-        if state.regional:
+    for a, b in _sentence_spans(text, start, end):
+        if rules.not_evidence.search(text[a:b]):
+            continue
+        for category, at in _matches(text[a:b]):
+            quote_start, quote_end = _clause(text, a, b, a + at)
+            quote = text[quote_start:quote_end]
+            # A label or fragment without any punctuation (a table cell run into the text) names a need, not an offer.
+            bare = not re.search(r"[.,;:!?]$", text[quote_start : quote_end + 1].rstrip())
+            cue = next((status for pattern, status in rules.sentence_cues if pattern.search(quote)), None)
             status: Status = "yes"
-            weight = _REGIONAL
-        elif cue:
-            status, weight = cue, _EXPLICIT
-        else:
-            status = "yes"
-            weight = _OFFER if (state.offering or rules.offer.search(sentence)) and not bare else _MENTION
-        if weight > _MENTION and rules.narrowing.search(sentence):
-            weight = _MENTION
-        yield _Signal(category, status, weight, _SENTENCE, order, _evidence(document, status, quote_start, quote, section))
+            if state.regional:  # standard text says what every school does: a plain yes, and the weakest
+                weight = _REGIONAL
+            elif cue:
+                status, weight = cue, _EXPLICIT
+            else:
+                weight = _OFFER if (state.offering or rules.offer.search(quote)) and not bare else _MENTION
+            if weight > _MENTION and rules.narrowing.search(quote):
+                weight = _MENTION
+            evidence = _evidence(document, status, quote_start, quote, section)
+            yield _Signal(category, status, weight, _SENTENCE, order, evidence)
 
 
 # Deciding a cell ------------------------------------------------------------------------------------------------
@@ -382,10 +392,12 @@ def school_matrix(chunks: Sequence[Document]) -> dict[str, Cell]:
 
 def support_matrix(index: SupportProfileIndex) -> dict[str, dict[str, Cell]]:
     """``{doc_id: {category: Cell}}`` for every indexed profile (only the version the manifest lists)."""
-    matrix = {}
+    matrix: dict[str, dict[str, Cell]] = {}
     for doc_id, profile in sorted(index.profiles().items()):
-        chunks = [c for c in index.store.chunks_of(doc_id) if c.metadata.get("version", profile.version) == profile.version]
-        matrix[doc_id] = school_matrix(chunks)
+        chunks = index.store.chunks_of(doc_id)
+        # An interrupted re-ingest can leave an older version's chunks; only the manifest's version counts.
+        current = [c for c in chunks if c.metadata.get("version", profile.version) == profile.version]
+        matrix[doc_id] = school_matrix(current)
     return matrix
 
 

@@ -504,6 +504,7 @@ def test_second_adjacent_table_uses_its_own_header(tmp_path, fmt):
         ("wilg.html", "<html><body><h1>Basisschool De Wilg</h1><p>Op onze school is er een lift.</p></body></html>"),
         ("wilg.txt", "Schoolondersteuningsprofiel OBS De Wilg\n\nVoorwoord\n\nDit is ons profiel. Wij bieden extra hulp.\n"),
     ],
+    ids=["html", "txt"],
 )
 def test_school_name_does_not_run_into_the_next_line(tmp_path, filename, content):
     path = tmp_path / filename
