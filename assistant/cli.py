@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--school", action="append", default=[], metavar="DOC_ID")
     ask.add_argument("--history", action="append", default=[], metavar="Q")
     ask.add_argument("--batch", type=Path, metavar="IN.jsonl")
-    add("matrix", "support matrix per school and category")
+    matrix = add("matrix", "support matrix per school and category")
+    matrix.add_argument("--csv", action="store_true", help="CSV for a spreadsheet (one row per school and category)")
     evaluate = add("eval", "run a golden set and print retrieval and answer metrics")
     evaluate.add_argument("--golden", type=Path, required=True)
     remove = add("remove", "remove a school's profile from the index")
@@ -112,9 +113,14 @@ def _matrix(args: argparse.Namespace) -> int:
     from assistant.profile import matrix_rows_for_json, support_matrix
     from index.indexer import SupportProfileIndex
 
-    matrix = support_matrix(SupportProfileIndex(_settings(args)))
+    index = SupportProfileIndex(_settings(args))
+    matrix = support_matrix(index)
     rows = matrix_rows_for_json(matrix)
-    if args.json:
+    if args.csv:
+        from assistant.matrix_export import matrix_csv
+
+        sys.stdout.write(matrix_csv(matrix, {doc_id: p.school for doc_id, p in index.profiles().items()}))
+    elif args.json:
         _print_json(rows)
     else:
         for doc_id, cells in rows.items():

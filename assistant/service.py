@@ -6,6 +6,8 @@ from assistant.answer import Answer, AnswerComposer, ExtractiveComposer, contact
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.language import detect_language
+from assistant.matrix_answer import compose_matrix_answer, matrix_statuses
+from assistant.profile import Cell, is_which_schools_question, support_matrix
 from assistant.retrieval import SopRetriever
 from index.indexer import SupportProfileIndex
 
@@ -30,12 +32,20 @@ class SopAssistant:
         self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
         self.composer = composer or make_composer(settings)
         self._contacts: dict[str, str] = {}
+        self._matrix: tuple[tuple[tuple[str, str], ...], dict[str, dict[str, Cell]]] | None = None
 
     def contacts(self, doc_ids: list[str]) -> dict[str, str]:
         for doc_id in doc_ids:
             if doc_id not in self._contacts:
                 self._contacts[doc_id] = contact_lines(self.index.store.chunks_of(doc_id))
         return {doc_id: self._contacts[doc_id] for doc_id in doc_ids}
+
+    def matrix(self) -> dict[str, dict[str, Cell]]:
+        """The support matrix of the index, computed once per indexed version of the profiles."""
+        stamp = tuple(sorted((doc_id, p.version) for doc_id, p in self.index.profiles().items()))
+        if self._matrix is None or self._matrix[0] != stamp:
+            self._matrix = (stamp, support_matrix(self.index))
+        return self._matrix[1]
 
     def ask(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Answer:
         """Answer one question (with earlier questions of the conversation, oldest first)."""
@@ -53,5 +63,16 @@ class SopAssistant:
         if unknown:
             raise UsageError(f"--school {unknown[0]}: not in the index (known: {', '.join(sorted(profiles))})")
         retrieval = self.retriever.retrieve(question, history or [], schools or None)
+        previous = next((q for q in reversed(history or []) if q.strip()), "")
+        if is_which_schools_question(question) or is_which_schools_question(previous):
+            matrix = self.matrix()
+            if retrieval.schools:
+                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in retrieval.schools}
+            names = {doc_id: p.school for doc_id, p in profiles.items()}
+            statuses = matrix_statuses(question, previous, matrix, names)
+            if statuses:
+                return compose_matrix_answer(
+                    question, retrieval.language, statuses, retrieval.documents, self.index.store.chunks_of
+                )
         doc_ids = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
         return self.composer.compose(retrieval, self.contacts(doc_ids))

@@ -1,0 +1,149 @@
+"""Questions across schools ('Welke scholen hebben een lift?', 'Which schools accept dyslexia?') answered from the
+support matrix: every school's status per asked category, each resting on a verbatim quote cited as [n].
+
+The sources keep the retrieval order of the question (so ``sources`` stays the ranked passages the contract asks
+for); a matrix quote found in a retrieved passage cites that passage, otherwise the passage holding the quote is
+added after them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from langchain_core.documents import Document
+
+from assistant.answer import Answer
+from assistant.citations import Citation, citation_for
+from assistant.language import Language
+from assistant.profile import Cell, SchoolStatus, Status, answer_from_matrix, categories_in, category_synonyms
+from assistant.profile import is_which_schools_question
+
+# Schools that offer something first, then those that decide per child, then those that cannot.
+_STATUS_ORDER: dict[Status, int] = {"yes": 0, "border": 1, "limit": 2, "no": 3, "unknown": 4}
+
+
+@lru_cache(maxsize=1)
+def _text() -> dict:
+    return json.loads(resources.files("assistant.data").joinpath("matrix_text.json").read_text(encoding="utf-8"))
+
+
+def status_word(status: Status, language: Language) -> str:
+    """The word for a status in the interface language (Dutch unless English)."""
+    return _text()["en" if language == "en" else "nl"]["status"][status]
+
+
+def category_name(category: str, language: Language) -> str:
+    """A category key ('nt2_nieuwkomers') as people read it ('NT2 / nieuwkomers')."""
+    return _text()["category_names"]["en" if language == "en" else "nl"].get(category, category)
+
+
+def matrix_statuses(
+    question: str,
+    previous: str,
+    matrix: Mapping[str, Mapping[str, Cell]],
+    names: Mapping[str, str],
+) -> list[SchoolStatus]:
+    """The statuses a cross-school question asks for; empty when it is not one. A follow-up such as 'En een
+    invalidetoilet?' after 'Welke scholen hebben een lift?' asks the same across schools for its own category."""
+    statuses = answer_from_matrix(question, matrix, schools=names)
+    if statuses or not previous or not is_which_schools_question(previous):
+        return statuses
+    asked = categories_in(question, category_synonyms())
+    return [
+        SchoolStatus(doc_id, names.get(doc_id, doc_id), category, row[category])
+        for category in asked
+        for doc_id, row in matrix.items()
+        if category in row
+    ]
+
+
+def _holding(documents: Sequence[Document], doc_id: str, quote: str) -> Document | None:
+    wanted = " ".join(quote.split())
+    return next(
+        (d for d in documents if d.metadata.get("doc_id") == doc_id and wanted in " ".join(d.page_content.split())),
+        None,
+    )
+
+
+def _verbatim(document: Document, quote: str) -> str:
+    """The quote as it stands in the passage (the matrix normalises whitespace; a citation must be verbatim)."""
+    if quote in document.page_content:
+        return quote
+    words = quote.split()
+    text = document.page_content
+    start = text.find(words[0])
+    while start != -1:
+        position, matched = start, True
+        for word in words:
+            found = text.find(word, position)
+            if found == -1 or text[position:found].strip():
+                matched = False
+                break
+            position = found + len(word)
+        if matched:
+            return text[start:position]
+        start = text.find(words[0], start + 1)
+    return quote
+
+
+def compose_matrix_answer(
+    question: str,
+    language: Language,
+    statuses: Sequence[SchoolStatus],
+    retrieved: Sequence[Document],
+    chunks_of: Callable[[str], list[Document]],
+) -> Answer:
+    """One answer listing every school's status per category, each status with its cited quote."""
+    words = _text()["en" if language == "en" else "nl"]
+    sources: list[Citation] = [citation_for(d, "") for d in retrieved]
+    by_rank = {s.rank: s for s in sources}
+    lines = [words["lead"].format(count=len({s.doc_id for s in statuses}))]
+    for category in dict.fromkeys(s.category for s in statuses):
+        lines.append("")
+        lines.append(f"{category_name(category, language)}:")
+        unknown = []
+        ranked = sorted((s for s in statuses if s.category == category), key=lambda s: (_STATUS_ORDER[s.status], s.school))
+        for status in ranked:
+            if status.status == "unknown" or not status.cell.quote:
+                unknown.append(status.school)
+                continue
+            rank = _cite(status, retrieved, chunks_of, sources, by_rank)
+            quote = " ".join(status.cell.quote.split())
+            note = f" {words['regional_note']}" if by_rank[rank].scope == "regional" else ""
+            lines.append(f"- {status.school}: {status_word(status.status, language)} — “{quote}” [{rank}]{note}")
+        if unknown:
+            lines.append(words["unknown_schools"].format(schools=", ".join(unknown)))
+    schools = list(dict.fromkeys(s.doc_id for s in statuses))
+    return Answer(question, "\n".join(lines), language, False, schools, sources)
+
+
+def _cite(
+    status: SchoolStatus,
+    retrieved: Sequence[Document],
+    chunks_of: Callable[[str], list[Document]],
+    sources: list[Citation],
+    by_rank: dict[int, Citation],
+) -> int:
+    """The rank of the source quoting this status, adding the passage that holds it when retrieval missed it."""
+    document = _holding(retrieved, status.doc_id, status.cell.quote)
+    if document is not None:
+        citation = by_rank[int(document.metadata["rank"])]
+        quote = _verbatim(document, status.cell.quote)
+        if quote not in citation.quote:
+            citation.quote = f"{citation.quote} {quote}".strip()
+        return citation.rank
+    document = _holding(chunks_of(status.doc_id), status.doc_id, status.cell.quote)
+    rank = len(sources) + 1
+    if document is None:
+        # The matrix quotes the profile's own text, so this is rare (e.g. a quote spanning two chunks): cite the
+        # matrix cell itself, with its page and section.
+        citation = Citation(rank, status.doc_id, status.school, status.cell.page, status.cell.section,
+                            status.cell.quote, status.cell.quote, 0.0)
+    else:
+        document = Document(page_content=document.page_content, metadata={**document.metadata, "rank": rank, "score": 0.0})
+        citation = citation_for(document, _verbatim(document, status.cell.quote))
+    sources.append(citation)
+    by_rank[rank] = citation
+    return rank

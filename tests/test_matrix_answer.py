@@ -1,0 +1,103 @@
+"""Questions across schools ('Welke scholen hebben een lift?') answered from the support matrix, through the real
+command line over the two real profiles: every school gets its own line, each line cites a source of that school
+whose quote is in the passage, and a follow-up carries the cross-school question over to its own category."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(index: Path, *args: str) -> dict:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if "--json" in args else {}
+
+
+@pytest.fixture(scope="module")
+def index(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("matrix-answer-index")
+    cli(folder, "ingest", str(sop_dir / "het-kristal.pdf"), str(sop_dir / "kc-balans.pdf"))
+    return folder
+
+
+def school_lines(answer: str) -> dict[str, tuple[str, int]]:
+    """'- Kindcentrum Balans: ja — “…” [1]' → {'Kindcentrum Balans': ('ja', 1)}."""
+    lines = re.findall(r"^- (.+?): (.+?) — “.*” \[(\d+)\]", answer, re.MULTILINE)
+    return {school: (status, int(rank)) for school, status, rank in lines}
+
+
+def cited(reply: dict, rank: int) -> dict:
+    source = next(s for s in reply["sources"] if s["rank"] == rank)
+    assert source["quote"], f"[{rank}] cites a source without a quote"
+    assert " ".join(source["quote"].split()) in " ".join(source["text"].split())
+    return source
+
+
+def test_which_schools_have_a_lift(index: Path) -> None:
+    reply = cli(index, "ask", "--json", "Welke scholen hebben een lift?")
+    assert reply["refused"] is False
+    lines = school_lines(reply["answer"])
+    assert set(lines) == {"BS Het Kristal", "Kindcentrum Balans"}
+    balans = cited(reply, lines["Kindcentrum Balans"][1])
+    kristal = cited(reply, lines["BS Het Kristal"][1])
+    assert lines["Kindcentrum Balans"][0] == "ja" and balans["doc_id"] == "kc-balans"
+    assert "lift aanwezig" in balans["quote"]
+    assert lines["BS Het Kristal"][0] == "nee" and kristal["doc_id"] == "het-kristal"
+    assert re.search(r"Lift\s+nvt", kristal["quote"])
+    # The contract's ranked passages are still there: at least ten, ranks 1..n in order.
+    assert [s["rank"] for s in reply["sources"]] == list(range(1, len(reply["sources"]) + 1))
+    assert len(reply["sources"]) >= 10
+
+
+def test_follow_up_asks_the_same_across_schools(index: Path) -> None:
+    reply = cli(index, "ask", "--json", "--history", "Welke scholen hebben een lift?", "En een invalidetoilet?")
+    lines = school_lines(reply["answer"])
+    assert "Invalidetoilet:" in reply["answer"] and "Lift:" not in reply["answer"]
+    assert lines["Kindcentrum Balans"][0] == "ja"
+    assert "invalidetoilet" in cited(reply, lines["Kindcentrum Balans"][1])["quote"].lower()
+    assert cited(reply, lines["BS Het Kristal"][1])["doc_id"] == "het-kristal"
+
+
+def test_english_question_gets_english_status_words(index: Path) -> None:
+    reply = cli(index, "ask", "--json", "Which schools have a lift?")
+    assert reply["language"] == "en"
+    assert reply["answer"].startswith("According to the support profiles")
+    lines = school_lines(reply["answer"])
+    assert lines["Kindcentrum Balans"][0] == "yes" and lines["BS Het Kristal"][0] == "no"
+
+
+def test_school_filter_restricts_the_matrix_answer(index: Path) -> None:
+    reply = cli(index, "ask", "--json", "--school", "het-kristal", "Welke scholen hebben een invalidetoilet?")
+    assert set(school_lines(reply["answer"])) == {"BS Het Kristal"}
+    assert all(s["doc_id"] == "het-kristal" for s in reply["sources"] if s["quote"])
+
+
+def test_matrix_csv_has_every_cell_of_the_json_matrix(index: Path) -> None:
+    import csv
+    import io
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
+    text = subprocess.run(
+        [sys.executable, "-m", "assistant", "matrix", "--csv"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    ).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    matrix = cli(index, "matrix", "--json")
+    assert len(rows) == sum(len(cells) for cells in matrix.values()) == 30
+    for row in rows:
+        cell = matrix[row["doc_id"]][row["category"]]
+        assert row["status"] == cell["status"]
+        assert row["quote"] == " ".join(cell["quote"].split())
+        assert row["page"] == ("" if cell["page"] is None else str(cell["page"]))
