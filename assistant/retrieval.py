@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from assistant.conversation import ResolvedQuestion, resolve
 from assistant.language import Language, detect_language
-from assistant.schools import SchoolName, school_names
+from assistant.schools import SchoolName, school_names, without_school_names
 from index.hybrid import FusionWeights, fuse
 from index.indexer import SupportProfileIndex
 
@@ -23,6 +23,9 @@ _GLOSSARY: dict[str, list[str]] = {
     for term, dutch in json.loads(resources.files("assistant.data").joinpath("glossary.json").read_text()).items()
     if not term.startswith("_")
 }
+_ABBREVIATIONS: list[list[str]] = json.loads(
+    resources.files("assistant.data").joinpath("abbreviations.json").read_text()
+)["groups"]
 # How many candidates each ranking contributes before fusion.
 _CANDIDATES = 60
 
@@ -35,6 +38,17 @@ def translate_terms(question: str) -> str:
         if re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", lowered):
             found.extend(dutch)
     return " ".join(dict.fromkeys(found))
+
+
+def expand_abbreviations(question: str) -> str:
+    """The other forms of the abbreviations and written-out terms in a question ('MR' → 'medezeggenschapsraad')."""
+    lowered = question.lower()
+    found: list[str] = []
+    for group in _ABBREVIATIONS:
+        # Plurals and person forms count too: 'intern begeleiders', 'IB’ers'.
+        if any(re.search(r"(?<![\w-])" + re.escape(term) + r"(?:s|en|e)?(?!\w)", lowered) for term in group):
+            found.extend(term for term in group if term not in lowered)
+    return " ".join(found)
 
 
 @dataclass
@@ -54,7 +68,8 @@ class SopRetriever(BaseRetriever):
 
     index: SupportProfileIndex
     k: int = 10
-    weights: FusionWeights = FusionWeights()
+    # None: the weights measured for the index's embedding model.
+    weights: FusionWeights | None = None
     school_filter: list[str] | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -71,9 +86,10 @@ class SopRetriever(BaseRetriever):
         language = detect_language(question)
         allowed = schools or self.school_filter
         targets = [s for s in resolved.schools if not allowed or s in allowed] or list(allowed or [])
-        query = resolved.retrieval_query
+        query = without_school_names(resolved.retrieval_query, names, targets)
         if language != "nl":
             query = f"{query} {translate_terms(query)}"
+        query = f"{query} {expand_abbreviations(query)}"
         documents = self._search(query, targets or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
@@ -95,7 +111,8 @@ class SopRetriever(BaseRetriever):
         if missing:
             for doc in self.index.store.get(missing):
                 by_id[str(doc.id)] = doc
-        ranked = fuse(top_lexical, dense_scores, self.weights)
+        weights = self.weights or FusionWeights.for_model(self.index.settings.embedding_model)
+        ranked = fuse(top_lexical, dense_scores, weights)
         documents = []
         for chunk_id, score in ranked:
             doc = by_id.get(chunk_id)

@@ -52,3 +52,18 @@ def schools_in(question: str, names: list[SchoolName]) -> list[str]:
             position = min((i for i, w in enumerate(words) for k in name.keys if _matches(k, [w])), default=0)
             found.append((position, name.doc_id))
     return [doc_id for _, doc_id in sorted(found)]
+
+
+def without_school_names(question: str, names: list[SchoolName], doc_ids: list[str]) -> str:
+    """The question with the names of the given schools taken out: the school filter already covers them, and in
+    the lexical index every passage of a school carries its name, so they only reward short passages."""
+    keys = [key for name in names if name.doc_id in doc_ids for key in name.keys]
+    if not keys:
+        return question
+
+    def is_name(word: str) -> bool:
+        word = word.lower().strip("’'-?!.,;:()")
+        # Stricter than detection: 'Kristalis groep' is a topic of Het Kristal, not its name.
+        return word in _GENERIC or any(word == key or fuzz.ratio(key, word) >= 90 for key in keys)
+
+    return " ".join(word for word in question.split() if not is_name(word))

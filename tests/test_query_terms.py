@@ -1,0 +1,60 @@
+"""Query clean-up before search: school names out, abbreviations both ways, question phrasing counted weakly."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from assistant.retrieval import expand_abbreviations
+from assistant.schools import school_names, without_school_names
+from index.lexical import LexicalIndex
+
+NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
+
+
+def test_named_school_is_taken_out_but_a_topic_carrying_its_name_stays():
+    assert without_school_names("Wie zitten in het MDO op Het Kristal?", NAMES, ["het-kristal"]) == "Wie zitten in MDO op"
+    assert without_school_names("Wat is de Kristalis groep op t kristall?", NAMES, ["het-kristal"]) == "Wat is Kristalis groep op"
+    # Only the schools the question is about: 'balans' is an ordinary word when Balans is not meant.
+    assert "balans" in without_school_names("evenwicht en balans bij Het Kristal", NAMES, ["het-kristal"])
+
+
+def test_abbreviations_expand_both_ways():
+    assert "medezeggenschapsraad" in expand_abbreviations("Welke rol heeft de MR?")
+    assert "ib" in expand_abbreviations("Hoeveel intern begeleiders zijn er?").split()
+    assert "intern begeleider" in expand_abbreviations("Wanneer spreek ik de IB’er?")
+    assert expand_abbreviations("So what does the school offer?") == ""
+
+
+def _chunk(number: int, text: str) -> Document:
+    return Document(page_content=text, metadata={"doc_id": "kc-balans", "school": "", "section": ""}, id=f"c{number}")
+
+
+def _best(index: LexicalIndex, query: str) -> str:
+    scores = index.scores(query)
+    return max(scores, key=scores.__getitem__)
+
+
+def test_question_words_do_not_outweigh_the_topic_word():
+    chunks = [
+        _chunk(1, "Amplitief werken: geen probleem maar kansen."),
+        _chunk(2, "Grens: leerlingen met een lichte lichamelijke handicap (astma, allergieën, etc.) kunnen hier terecht, "
+                  "mits de zelfredzaamheid voldoende is en de ouders de medische handelingen met de school afstemmen."),
+        _chunk(3, "Ouders van een zoon/dochter met extra ondersteuning worden betrokken bij het plan."),
+        _chunk(4, "Bij vermoeden van dyslexie volgen wij het protocol; onderzoek kan leiden tot een verklaring."),
+    ] + [_chunk(10 + n, f"Leerkrachten werken in groep {n} met het rekenplan en het leesplan.") for n in range(8)]
+    index = LexicalIndex.build(chunks)
+    assert _best(index, "mijn dochter heeft astma, is dat een probleem?") == "c2"
+    # A question of phrasing only still searches with it.
+    assert _best(index, "wat is een probleem?") == "c1"
+
+
+def test_a_typo_is_read_as_the_closest_word_of_the_profiles():
+    chunks = [
+        _chunk(1, "Bij vermoeden van dyslexie volgen wij het protocol; onderzoek kan leiden tot een verklaring."),
+        _chunk(2, "De kindercoach begeleidt leerlingen met faalangst."),
+    ] + [_chunk(10 + n, f"Leerkrachten werken in groep {n} met het rekenplan en het leesplan.") for n in range(8)]
+    index = LexicalIndex.build(chunks)
+    assert _best(index, "dislexie?") == "c1"
+    assert _best(index, "kindercoatch") == "c2"
+    # A word the profiles know in some form is left alone.
+    assert "c2" not in index.scores("leerkracht")
