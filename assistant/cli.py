@@ -13,6 +13,9 @@ from assistant.config import Settings
 from assistant.errors import SopError, UsageError
 
 
+_LLM_HELP = "answer composer: extractive, openai:<model>, ollama:<model>, gguf:<path> (default: $SOP_LLM or extractive)"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with one line, as the contract asks
         self.exit(2, f"sop-assistant: {message}\n")
@@ -35,10 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--school", action="append", default=[], metavar="DOC_ID")
     ask.add_argument("--history", action="append", default=[], metavar="Q")
     ask.add_argument("--batch", type=Path, metavar="IN.jsonl")
+    ask.add_argument("--llm", metavar="SPEC", help=_LLM_HELP)
     matrix = add("matrix", "support matrix per school and category")
     matrix.add_argument("--csv", action="store_true", help="CSV for a spreadsheet (one row per school and category)")
     evaluate = add("eval", "run a golden set and print retrieval and answer metrics")
     evaluate.add_argument("--golden", type=Path, required=True)
+    evaluate.add_argument("--llm", metavar="SPEC", help=_LLM_HELP)
     remove = add("remove", "remove a school's profile from the index")
     remove.add_argument("doc_id")
     add("schools", "list the indexed schools")
@@ -47,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
+    if getattr(args, "llm", None):
+        settings = settings.with_(llm=args.llm)
     return settings.with_(index_dir=args.index) if args.index else settings
 
 

@@ -6,7 +6,12 @@
 | SOP_CHROMA_HOST / SOP_CHROMA_PORT | unset / 8000 | use a Chroma server instead of the embedded store |
 | SOP_EMBEDDING_MODEL | all-minilm-l6-v2 | embedding model: a packaged name, a local path or a hub name |
 | SOP_LLM | extractive | answer composer: extractive, ollama:<model>, openai:<model>, gguf:<path> |
-| SOP_LLM_BASE_URL / SOP_LLM_API_KEY | unset | OpenAI-compatible server for ``openai:`` |
+| SOP_LLM_BASE_URL / SOP_LLM_API_KEY | unset | server for ``openai:`` (OpenAI-compatible) or ``ollama:`` |
+| SOP_LLM_PASSAGES | 5 | passages an LLM composer is given (the top ranks that fit its context) |
+| SOP_LLM_CTX | 4096 | the model's context in tokens (``gguf:``, ``ollama:``; passages that do not fit are left out) |
+| SOP_LLM_MAX_TOKENS | 400 | longest answer an LLM may write, in tokens |
+| SOP_LLM_TIMEOUT | 300 | seconds to wait for an LLM server's answer |
+| SOP_LLM_THREADS | 2 | CPU threads for ``gguf:`` |
 | SOP_CHUNK_CHARS | 1200 | target chunk size in characters |
 | SOP_TOP_K | 10 | passages returned per question |
 | SOP_MAX_FILE_MB | 100 | larger files are refused at ingest |
@@ -37,6 +42,11 @@ class Settings:
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
+    llm_passages: int = 5
+    llm_ctx: int = 4096
+    llm_max_tokens: int = 400
+    llm_timeout: float = 300.0
+    llm_threads: int = 2
     chunk_chars: int = 1200
     top_k: int = 10
     max_file_mb: int = 100
@@ -52,6 +62,11 @@ class Settings:
             llm=_env("LLM", "extractive"),
             llm_base_url=_env("LLM_BASE_URL", "") or None,
             llm_api_key=_env("LLM_API_KEY", "") or None,
+            llm_passages=int(_env("LLM_PASSAGES", "5")),
+            llm_ctx=int(_env("LLM_CTX", "4096")),
+            llm_max_tokens=int(_env("LLM_MAX_TOKENS", "400")),
+            llm_timeout=float(_env("LLM_TIMEOUT", "300")),
+            llm_threads=int(_env("LLM_THREADS", "2")),
             chunk_chars=int(_env("CHUNK_CHARS", "1200")),
             top_k=int(_env("TOP_K", "10")),
             max_file_mb=int(_env("MAX_FILE_MB", "100")),
