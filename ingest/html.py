@@ -32,10 +32,15 @@ def load_html(path: str, data: bytes) -> LoadedDocument:
     for tag in soup(["script", "style", "noscript", "template", "iframe", "svg", "nav", "footer"]):
         tag.decompose()
     lines: list[str] = []
+    table = None
     for tag in soup.find_all(_BLOCKS):
         # Only the innermost block counts, so nested <li><p> or a <p> inside a table cell is not read twice.
         if tag.name != "tr" and (tag.find(_BLOCKS) or tag.find_parent("tr")):
             continue
+        if tag.name == "tr" and tag.find_parent("table") is not table:
+            table = tag.find_parent("table")
+            if lines and lines[-1]:
+                lines.append("")  # a blank line ends a table, so the next one is read with its own header row
         line = _line(tag)
         if line:
             lines.extend([line, ""] if not line.startswith("|") else [line])

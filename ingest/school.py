@@ -10,7 +10,8 @@ from pathlib import Path
 
 _SCHOOL_WORDS = r"(?:O?BS|CBS|PCBS|RKBS|IKC|SBO|SO|Kc|KC|Kindcentrum|Integraal Kindcentrum|Basisschool|Openbare basisschool)"
 _NAME_WORD = r"(?:[A-Z][\w'’\-]*|de|het|De|Het|van|der|den|’t|'t)"
-_SCHOOL_NAME = re.compile(rf"\b({_SCHOOL_WORDS}\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
+# A name stays on one line: across a line break the next line's first word would be glued on ("De Wilg Op").
+_SCHOOL_NAME = re.compile(rf"\b({_SCHOOL_WORDS}[^\S\n]+{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})")
 _SCHOOL_ROW = re.compile(r"^\s*\|?\s*(?:Naam (?:van de )?school|School)\s*(?:\||:|\s{2,})\s*([^|]+?)\s*\|?\s*$", re.M)
 _BRIN = re.compile(r"\bBRIN(?:[- ]?nummer)?\s*(?:\||:|\s)\s*([0-9]{2}[A-Z]{2})\b", re.IGNORECASE)
 _POSTCODE_CITY = re.compile(r"\b\d{4}\s?[A-Z]{2}\s+([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|aan|den|de))*)")

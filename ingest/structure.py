@@ -14,10 +14,11 @@ _NUMBERED_HEADING = re.compile(r"^(\d{1,2})(?:\.\s?([A-Z]|\d{1,2}))?\.?\s*([A-Z�
 _FUNCTION_WORDS = {"de", "het", "een", "en", "of", "te", "van", "voor", "met", "in", "op", "aan", "bij", "die", "dat", "als"}
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦●○\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*(.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
-_SCHOOL_SCOPE = re.compile(r"^(op|bij|binnen) onze school\b|\bvan onze school\b|^wij |^we ", re.IGNORECASE)
-_REGIONAL_SCOPE = re.compile(
-    r"^(op|voor) alle scholen|vaste tekst|alle scholen in (het samenwerkingsverband|haaglanden)", re.IGNORECASE
+_SCOPE_SIGNALS: dict[str, list[str]] = json.loads(
+    resources.files("ingest.data").joinpath("scope_signals.json").read_text(encoding="utf-8")
 )
+_SCHOOL_SCOPE = re.compile("|".join(_SCOPE_SIGNALS["school"]), re.IGNORECASE)
+_REGIONAL_SCOPE = re.compile("|".join(_SCOPE_SIGNALS["regional"]), re.IGNORECASE)
 _TABLE_VALUES: list[str] = json.loads(resources.files("ingest.data").joinpath("table_values.json").read_text())["values"]
 _VALUE_AT_END = re.compile(
     r"^(?P<label>\S.{0,70}?)\s+(?P<value>(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b.{0,40})$",
@@ -26,6 +27,13 @@ _VALUE_AT_END = re.compile(
 _ANY_VALUE = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b", re.IGNORECASE)
 _LONE_VALUE = re.compile(r"^(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\W*$", re.IGNORECASE)
 _TWO_CELLS = re.compile(r"^(?P<label>\S.{0,60}?)\s{2,}(?P<value>\S.{0,80})$")
+# Inside a table a single space may part label and value when the value is unmistakable: a web or e-mail address,
+# a phone number, a name with initials ("M. Dries", "D. van der Meer") or a count ("Aantal intern begeleiders 4").
+_LOOSE_ROW = re.compile(
+    r"^(?P<label>[A-ZÀ-Ý][\w'’()/-]*(?: [\w'’()/-]+){0,6}) "
+    r"(?P<value>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|(?:\+31|0)[\d -]{8,13}"
+    r"|(?:[A-Z]\.\s?){1,4}(?:(?:van|de|der|den|ter|ten)\s)*[A-Z][\w'’-]+|\d{1,4})$"
+)
 
 
 @dataclass
@@ -67,12 +75,14 @@ def _is_subheading(line: str, next_line: str, after_sentence_end: bool) -> bool:
         and not _REGIONAL_SCOPE.search(line)
         and not next_line[:1].islower()
         and not re.search(r"@|www\.|\d$", line)
+        and not re.match(r"zie\b", line, re.IGNORECASE)  # a cross-reference ("Zie dyslexieprotocol")
         and line.count("(") == line.count(")")
     )
 
 
 def _table_cells(line: str, next_line: str) -> tuple[str, str] | None:
-    if line.startswith("|") or next_line[:1].islower():
+    # A next line in lower case continues this one, unless it is a row itself ("e-mail directeur  a@b.nl").
+    if line.startswith("|") or (next_line[:1].islower() and not _TWO_CELLS.match(next_line)):
         return None
     match = _TWO_CELLS.match(line) or (_VALUE_AT_END.match(line) if len(line) <= 80 else None)
     if not match or ". " in match.group("label") or line.endswith((";", ",")):
@@ -158,7 +168,8 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
     lines = _flat_lines(pages)
     for i, (line, page) in enumerate(lines):
         if not line:
-            builder.close()
+            if not _sentence_goes_on(builder.open, _next_filled(lines, i)):
+                builder.close()
             continue
         next_line = _next_filled(lines, i)
         md_heading = _MD_HEADING.match(line) if marked_up else None
@@ -176,15 +187,17 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
             continue
         if line.startswith("|"):
             cells = [cell.strip() for cell in line.strip("|").split("|")]
-            if not state.table_header or builder.blocks and builder.blocks[-1].kind != "table_row":
+            # A blank line before a row ends the previous table: the row is the next table's header.
+            after_other = bool(builder.blocks) and builder.blocks[-1].kind != "table_row"
+            if not state.table_header or after_other or (i > 0 and not lines[i - 1][0]):
                 state.table_header = cells
                 builder.add("table_row", " | ".join(cells), page, explained=" — ".join(c for c in cells if c))
             else:
                 builder.add("table_row", " | ".join(cells), page, explained=_explain(cells, state))
             continue
         list_item = _LIST_ITEM.match(line)
-        if not marked_up and not list_item and (cells := _table_cells(line, next_line)):
-            in_table = builder.open is None and builder.blocks and builder.blocks[-1].kind == "table_row"
+        in_table = builder.open is None and bool(builder.blocks) and builder.blocks[-1].kind == "table_row"
+        if not marked_up and not list_item and (cells := _table_cells(line, next_line) or _loose_row(line, in_table)):
             if not in_table:
                 _start_table(builder, header_line=line if _is_column_header(line) else None)
             if not in_table and _is_column_header(line):
@@ -192,9 +205,7 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
             else:
                 builder.add("table_row", line, page, explained=_explain(list(cells), state))
             continue
-        if not marked_up and _LONE_VALUE.match(line) and builder.open is not None and len(builder.open.text) <= 60:
-            label_lines = builder.open.text  # a label broken over lines, its value on a line of its own
-            builder.open = None
+        if not marked_up and _LONE_VALUE.match(line) and (label_lines := _wrapped_label(builder)) is not None:
             explained = _explain([" ".join(label_lines.split()), line], state)
             builder.add("table_row", f"{label_lines}  {line}", page, explained=explained)
             continue
@@ -205,7 +216,12 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
         if scope_change:
             builder.close()
             state.scope = scope_change
-        elif not marked_up and _is_subheading(line, next_line, builder.open is None or _ends_sentence(builder.open)):
+        elif (
+            not marked_up
+            # In a table, a line followed by figures labels them ("Verdeling leerjaren" / "1-2"): no heading.
+            and not (in_table and next_line[:1].isdigit())
+            and _is_subheading(line, next_line, _after_sentence_end(builder))
+        ):
             builder.heading(line.rstrip(":"), 3, page, numbered=False)
             continue
         if builder.open is None:
@@ -217,6 +233,34 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
             builder.open.line_pages.append(page)
     builder.close()
     return builder.blocks
+
+
+def _loose_row(line: str, in_table: bool) -> tuple[str, str] | None:
+    match = _LOOSE_ROW.match(line) if in_table and len(line) <= 80 else None
+    if not match or match.group("value").isdigit() and " " not in match.group("label"):
+        return None  # "Fase 1", "Groep 3": a name with a number, not a label with its count
+    return match.group("label"), match.group("value")
+
+
+def _after_sentence_end(builder: _Builder) -> bool:
+    """Whether a heading may start here: not inside a sentence, nor inside an enumeration whose items end in ';'
+    ('Cursussen begrijpend lezen;' / 'Engels' / 'Verlengde instructie;' is one list, 'Engels' no heading)."""
+    last = builder.open or (builder.blocks[-1] if builder.blocks and builder.blocks[-1].kind != "heading" else None)
+    if last is not None and last.text.rstrip().endswith(";"):
+        return False
+    return builder.open is None or _ends_sentence(builder.open)
+
+
+def _sentence_goes_on(block: Block | None, next_line: str) -> bool:
+    """A blank line inside a sentence (double-spaced text: '... samen met ouders en' / '' / 'indien gewenst ...')
+    does not end the paragraph: the sentence has no end yet and the next line goes on in lower case."""
+    return (
+        block is not None
+        and block.kind in ("text", "list_item")
+        and not _ends_sentence(block)
+        and next_line[:1].islower()
+        and not _LIST_ITEM.match(next_line)
+    )
 
 
 def _ends_sentence(block: Block) -> bool:
@@ -239,6 +283,25 @@ def _split_header(line: str) -> list[str]:
     return ["", " ".join(words)]
 
 
+def _wrapped_label(builder: _Builder) -> str | None:
+    """The label of a table row broken over lines whose value stands on a line of its own: the open paragraph, or in
+    blank-line separated text the short paragraph just closed after an earlier row of the table."""
+    if builder.open is not None:
+        if len(builder.open.text) > 60:
+            return None
+        label, builder.open = builder.open.text, None
+        return label
+    blocks = builder.blocks
+    if len(blocks) >= 2 and blocks[-2].kind == "table_row" and _is_caption(blocks[-1], 60):
+        return blocks.pop().text
+    return None
+
+
+def _is_caption(block: Block, max_chars: int) -> bool:
+    """A short paragraph without a sentence end: a table's caption, column names or a wrapped row label."""
+    return block.kind == "text" and len(block.text) <= max_chars and not _ends_sentence(block)
+
+
 def _start_table(builder: _Builder, header_line: str | None) -> None:
     """The short lines just before a table are its caption and column header: keep them to explain each row."""
     state = builder.state
@@ -247,7 +310,14 @@ def _start_table(builder: _Builder, header_line: str | None) -> None:
         context = builder.open.text.splitlines()
         builder.close()
     elif builder.blocks and builder.blocks[-1].kind == "heading":
-        context = [builder.blocks[-1].text]
+        heading = builder.blocks[-1]
+        if heading.level <= 2:  # a chapter title names the table, it is never its column names
+            state.table_header = _split_header(header_line) if header_line else []
+            state.table_caption = re.sub(r"^\d{1,2}(?:\.[A-Z\d]{1,2})?\.?\s+", "", heading.text)
+            return
+        context = [heading.text]
+    elif builder.blocks and _is_caption(builder.blocks[-1], 160):  # closed by a blank line in spaced-out text
+        context = builder.blocks[-1].text.splitlines()
     if header_line:
         state.table_header = _split_header(header_line)
         state.table_caption = " ".join(context) or state.subsection

@@ -91,8 +91,17 @@ BAD_FILES = {
     "plain-text-named.pdf": (lambda p: p.write_text("Dit is gewoon tekst en geen PDF."), ["not a pdf"]),
     "not-a-zip.docx": (lambda p: p.write_bytes(b"Dit is geen Word-document, alleen tekst."), ["not a word document", "docx"]),
     "damaged-zip.docx": (lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 64), ["damaged", "zip", "not a word"]),
+    # Word stores a password-protected .docx in an OLE compound file, as old .doc files are.
+    "encrypted.docx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504), ["encrypted"]),
+    "empty.docx": (lambda p: _empty_docx(p), ["empty", "no text"]),
     "too-big.pdf": (lambda p: _sparse(p, 200 * 2**20), ["mb", "limit"]),
 }
+
+
+def _empty_docx(path: Path) -> None:
+    import docx
+
+    docx.Document().save(path)
 
 
 def _sparse(path: Path, size: int) -> None:
@@ -134,6 +143,7 @@ def bad_folder(tmp_path_factory):
     )
     (folder / "cp1252.txt").write_bytes(CP1252_TEXT.encode("cp1252"))
     (folder / "bom.txt").write_bytes(BOM_TEXT.encode("utf-8-sig"))
+    (folder / "utf16.txt").write_bytes(BOM_TEXT.encode("utf-16"))  # Windows Notepad's "Unicode": a BOM and UTF-16
     (folder / "Het Kristal — één.txt").write_text(
         "Schoolondersteuningsprofiel BS Het Kristal\n\nOp onze school is een Wereldgroep voor nieuwkomers.\n",
         encoding="utf-8",
@@ -226,11 +236,6 @@ def test_utf8_bom_is_dropped_and_accents_kept(index, reports):
     assert all("\ufeff" not in c.metadata["school"] for c in index.store.chunks_of("bom"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/text.py decode_text: charset_normalizer guesses cp1250 for Dutch cp1252 text, so 'ï' (0xEF) "
-    "becomes 'ď' ('geïndiceerde' -> 'geďndiceerde'); a short cp1252 text is even read as mac_latin2",
-)
 @pytest.mark.parametrize("source", ["het-kristal.txt", "short"])
 def test_cp1252_i_trema_decodes(tmp_path, source):
     if source == "short":
@@ -246,6 +251,12 @@ def test_cp1252_i_trema_decodes(tmp_path, source):
     chunks = "\n".join(c.page_content for c in read_support_profile(path, 900, 2**30).chunks)
     missing = [word for word in words if word not in chunks]
     assert not missing
+
+
+def test_utf16_with_bom_is_decoded(index, reports):
+    assert reports["utf16.txt"].status == "indexed", reports["utf16.txt"]
+    text = _chunks_text(index, "utf16")
+    assert "café-ochtend" in text and "coördinator" in text and "\ufeff" not in text and "\x00" not in text
 
 
 def test_file_name_with_spaces_and_diacritics_gets_a_slug(index, reports):

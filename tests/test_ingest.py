@@ -21,6 +21,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # plain `pytest` w
 
 from assistant.citations import page_of  # noqa: E402
 from ingest.pipeline import doc_id_for, read_support_profile  # noqa: E402
+from ingest.template import is_template_instruction  # noqa: E402
 
 SOP_DIR = Path(__file__).resolve().parents[2] / "shared" / "sop"
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "docs"
@@ -112,10 +113,12 @@ def test_pdf_page_counts(profiles, pdf_pages):
 # (document, passage, the passage is not on the first page of the chunk that holds it)
 KNOWN_PASSAGES = [
     ("kc-balans.pdf", "In het hoofdgebouw is een lift aanwezig", False),
-    ("kc-balans.pdf", "Bij vermoeden van dyslexie worden de leerlingen gericht gevolgd", True),
+    # Its chunk opens at "Op onze school:" on the same page: the regional text before it is a chunk of its own.
+    ("kc-balans.pdf", "Bij vermoeden van dyslexie worden de leerlingen gericht gevolgd", False),
     ("kc-balans.pdf", "Leerlingen kunnen worden doorverwezen naar de schoolarts", False),
     ("kc-balans.pdf", "Tweemaal per jaar worden de leeropbrengsten op schoolniveau", True),
-    ("het-kristal.pdf", "Kortom de groepsbespreking is cruciaal", True),
+    # It opens a paragraph, and chunks end before a paragraph that does not fit, so its chunk starts on its page.
+    ("het-kristal.pdf", "Kortom de groepsbespreking is cruciaal", False),
     ("het-kristal.pdf", "Meer inzicht in soort ondersteuningsvragen waarvoor jeugdhulp", True),
     ("het-kristal.pdf", "Een logopediste en ambulant begeleider van Kentalis", False),
     ("het-kristal.pdf", "Op de begroting van het kalenderjaar 2023", False),
@@ -219,12 +222,6 @@ def test_kristal_facilities_table_rows_explain_themselves_pdf(profiles):
     assert "Bijzondere voorzieningen" in lines[0]  # the table's caption
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/structure.py find_blocks: in blank-line separated TXT a row whose label wraps "
-    "('Voorzieningen' / 'doven/slechthorenden' / ' nvt') breaks the table; later rows (Lift, Ouderkamer) "
-    "lose the 'Voorziening' column name and get the previous table's caption ('Aanbod Periode ...')",
-)
 def test_kristal_facilities_table_rows_explain_themselves_txt(profiles):
     _assert_facilities_explained(profiles["het-kristal.txt"])
 
@@ -251,12 +248,6 @@ def test_kristal_fixed_regional_text_is_regional(profiles):
     assert visie and all(c.metadata["scope"] == "school" for c in visie)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/structure.py _REGIONAL_SCOPE only knows '(Op|Voor) alle scholen': the regional text "
-    "'Alle scholen maken gebruik van de protocollen ...' stays scope 'school' and is chunked together with "
-    "the following 'Op onze school:' passage",
-)
 @pytest.mark.parametrize("name", ["kc-balans.pdf", "kc-balans.txt"])
 def test_balans_regional_text_without_op_is_regional(profiles, name):
     for passage in ("Alle scholen maken gebruik van de protocollen", "Alle scholen werken conform de volgende afspraak"):
@@ -312,14 +303,122 @@ def test_no_chunk_ends_mid_sentence(profiles, name):
     assert _mid_sentence_endings(profiles[name], _source_text(name)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/structure.py find_blocks closes a paragraph at every blank line; kc-balans.txt is "
-    "double-spaced, so a sentence running over a blank line becomes two units and chunk_blocks can cut "
-    "between them ('... Interventies worden samen met ouders en' | 'indien gewenst ...')",
-)
 def test_no_chunk_ends_mid_sentence_double_spaced_txt(profiles):
     assert _mid_sentence_endings(profiles["kc-balans.txt"], _source_text("kc-balans.txt")) == []
+
+
+CONTACT_ROWS = [
+    ("School", "Kindcentrum Balans"),
+    ("Website school", "www.kcbalans.nl"),
+    ("Algemeen e-mailadres", "info@kcbalans.nl"),
+    ("Naam directeur", "A. Gillet"),
+    ("e-mail directeur", "agillet@kcbalans.nl"),
+    ("Naam adjunct-directeur onderbouw", "M. Dries"),
+    ("Naam adjunct-directeur bovenbouw", "D. van der Meer"),
+    ("Aantal intern begeleiders", "4"),
+]
+
+
+@pytest.mark.parametrize("name", ["kc-balans.pdf", "kc-balans.txt"])
+def test_balans_contact_table_is_one_chunk_of_explained_rows(profiles, name):
+    """Rows parted by one space ('Naam adjunct-directeur onderbouw M. Dries') and a label followed by its values
+    ('Verdeling leerjaren intern begeleiders' / '1-2') are rows of the table, not sub-headings that split it."""
+    holders = [c for c in profiles[name].chunks if "Kindcentrum Balans" in c.page_content and "26PT" in c.page_content]
+    assert len(holders) == 1
+    chunk = holders[0]
+    assert chunk.metadata["kind"] == "table" and chunk.metadata["section"] == "1. Contactgegevens van de school"
+    for label, value in CONTACT_ROWS:
+        assert f"{label} {value}" in norm(chunk.page_content), label
+        assert any(
+            label in line and line.endswith(value) and "Contactgegevens van de school" in line
+            for line in chunk.metadata["explained"].split("\n")
+        ), (label, chunk.metadata["explained"])
+    assert "Verdeling leerjaren intern begeleiders" in chunk.page_content
+    assert "1. " not in chunk.metadata["explained"]  # the chapter names the table; its number is no column name
+
+
+@pytest.mark.parametrize("chunk_chars", [900, 1200])
+@pytest.mark.parametrize("name", ["het-kristal.pdf", "het-kristal.txt"])
+def test_kristal_dim_model_paragraph_is_not_cut_after_its_first_sentence(name, chunk_chars):
+    profile = read_support_profile(SOP_DIR / name, chunk_chars, MAX_BYTES)
+    texts = [norm(c.page_content) for c in profile.chunks]
+    paragraph = (
+        "Wij gebruiken het DIM-model. Klassenmanagement heeft niet alleen tot doel de groep als geheel te managen, "
+        "maar het accent ligt op het organiseren van zinvolle instructies en leermomenten voor alle kinderen."
+    )
+    assert any(paragraph in text for text in texts)
+    assert not [text[-80:] for text in texts if text.endswith("Wij gebruiken het DIM-model.")]
+
+
+def test_paragraphs_that_fit_are_not_cut_between_chunks(tmp_path):
+    repeated = "Leerlingen krijgen hierbij extra instructie in een kleine groep. " * 5
+    paragraphs = [
+        f"Op onze school werken wij in periode {n} met het project {word}. {repeated}"
+        for n, word in enumerate(["zonnebloem", "regenboog", "klimrek", "vlieger", "kompas", "molen"], start=1)
+    ]
+    path = tmp_path / "de-eik.txt"
+    path.write_text("Basisschool De Eik\n\n1. Ondersteuning\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    profile = read_support_profile(path, 900, MAX_BYTES)
+    texts = [norm(c.page_content) for c in profile.chunks]
+    assert len(texts) >= 3
+    for paragraph in paragraphs:
+        assert any(norm(paragraph) in text for text in texts), paragraph[:60]
+    # Each chunk ends where a paragraph ends, not after the first sentence of the next one.
+    assert all(any(text.endswith(norm(paragraph)) for paragraph in paragraphs) for text in texts), texts
+
+
+@pytest.mark.parametrize("name", ["het-kristal.pdf", "het-kristal.txt"])
+def test_template_instructions_of_the_sop_model_are_not_indexed(profiles, name):
+    text = norm(" ".join(c.page_content for c in profiles[name].chunks))
+    assert "Beschrijf kort de visie op passend onderwijs" not in text
+    assert "Voor uitgebreidere informatie kan verwezen worden naar het schoolplan" not in text
+    assert "De school kan hier ook verwijzen naar het schoolplan" not in text
+    # What the school wrote right after the instruction stays.
+    assert "Het bieden van goede zorg aan onze leerlingen staat centraal in onze school." in text
+    assert "relatie – autonomie – competentie" in text
+
+
+@pytest.mark.parametrize(
+    "sentence, instruction",
+    [
+        ("Beschrijf kort de visie op passend onderwijs van de school.", True),
+        ("Geef hier aan welke expertise in het team aanwezig is.", True),
+        ("Vul de tabel hieronder in.", True),
+        ("* De school kan hier ook verwijzen naar de schoolgids.", True),
+        ("Wij beschrijven hier onze visie op passend onderwijs.", False),
+        ("Geef de leerling de ruimte om in eigen tempo te werken.", False),
+        ("De school kan de leerling doorverwijzen naar het speciaal basisonderwijs.", False),
+        ("Voor meer informatie verwijzen wij naar onze schoolgids.", False),
+    ],
+)
+def test_template_instruction_recognised(sentence, instruction):
+    assert is_template_instruction(sentence) is instruction
+
+
+@pytest.mark.parametrize("name", ["kc-balans.pdf", "kc-balans.txt"])
+def test_entries_of_a_semicolon_list_are_no_headings(profiles, name):
+    """Table 1 of Balans lists expertise as 'Cursussen begrijpend lezen en begrijpend luisteren;' / 'Engels' / ...:
+    an entry without its ';' is not a sub-heading that starts a chunk of its own."""
+    sections = {c.metadata["section"] for c in profiles[name].chunks}
+    for entry in ("Engels", "VI ZON groep", "VI klanken", "Herzie Dyslexie", "Deelname techniekmenu"):
+        assert not [s for s in sections if s.endswith(f"› {entry}")], entry
+    holders = [c for c in profiles[name].chunks if "VI klanken Engels in alle leerjaren" in norm(c.page_content)]
+    assert holders and holders[0].metadata["section"].startswith("4.A")
+
+
+def test_semicolon_list_entry_is_no_heading_but_a_real_heading_is(tmp_path):
+    path = tmp_path / "de-es.txt"
+    path.write_text(
+        "Basisschool De Es\n\n1. Expertise\n\nIn het team is expertise op deze gebieden:\nCursus leescoördinator;\n"
+        "Opleiding rekencoördinator;\nEngels\nVerlengde instructie buiten de groep;\nInzet Remedial Teachers.\n\n"
+        "Fysieke toegankelijkheid\n\nHet gebouw heeft een lift en een invalidetoilet.\n",
+        encoding="utf-8",
+    )
+    chunks = read_support_profile(path, CHUNK_CHARS, MAX_BYTES).chunks
+    sections = [c.metadata["section"] for c in chunks]
+    assert not [s for s in sections if s.endswith("Engels")], sections
+    assert any(s.endswith("› Fysieke toegankelijkheid") for s in sections), sections
+    assert any("Opleiding rekencoördinator; Engels" in norm(c.page_content) for c in chunks)
 
 
 # DOCX, HTML and Markdown ----------------------------------------------------------------------------------
@@ -477,12 +576,6 @@ def _two_tables(fmt: str, path: Path) -> None:
         document.save(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/structure.py find_blocks: a table that directly follows another table in the same section "
-    "keeps the first table's header; its own header row is read as a data row "
-    "('Expertise: Lift — Ja/nee: Ja' instead of 'Voorziening: Lift — Aanwezig in de school: Ja')",
-)
 @pytest.mark.parametrize("fmt", ["docx", "html", "md"])
 def test_second_adjacent_table_uses_its_own_header(tmp_path, fmt):
     path = tmp_path / f"linde.{fmt}"
@@ -493,11 +586,6 @@ def test_second_adjacent_table_uses_its_own_header(tmp_path, fmt):
     assert lift and "Voorziening" in lift[0] and "Aanwezig in de school" in lift[0] and "Ja/nee" not in lift[0], lift
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/school.py find_school_info: _SCHOOL_NAME matches across line breaks, so the first "
-    "capitalised word of the next line is glued to the name ('Basisschool De Wilg Op')",
-)
 @pytest.mark.parametrize(
     "filename, content",
     [
