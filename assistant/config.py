@@ -14,7 +14,11 @@
 | SOP_LLM_THREADS | 2 | CPU threads for ``gguf:`` |
 | SOP_CHUNK_CHARS | 1200 | target chunk size in characters |
 | SOP_TOP_K | 10 | passages returned per question |
-| SOP_MAX_FILE_MB | 100 | larger files are refused at ingest |
+| SOP_MAX_FILE_MB | 100 | larger files are refused at ingest (and at upload) |
+| SOP_MAX_UPLOAD_FILES | 20 | most files one upload may hold |
+| SOP_MAX_UPLOAD_MB | 200 | most megabytes one upload may hold in all |
+| SOP_EMBEDDING_THREADS | 1 | CPU threads of the embedding model (more only pays on an otherwise idle machine) |
+| SOP_LOCK_TIMEOUT | 600 | seconds an ingest waits for another ingest into the same index to finish |
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ class Settings:
     chunk_chars: int = 1200
     top_k: int = 10
     max_file_mb: int = 100
+    max_upload_files: int = 20
+    max_upload_mb: int = 200
+    lock_timeout: float = 600.0
+    embedding_threads: int = 1
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -70,6 +78,10 @@ class Settings:
             chunk_chars=int(_env("CHUNK_CHARS", "1200")),
             top_k=int(_env("TOP_K", "10")),
             max_file_mb=int(_env("MAX_FILE_MB", "100")),
+            max_upload_files=int(_env("MAX_UPLOAD_FILES", "20")),
+            max_upload_mb=int(_env("MAX_UPLOAD_MB", "200")),
+            lock_timeout=float(_env("LOCK_TIMEOUT", "600")),
+            embedding_threads=int(_env("EMBEDDING_THREADS", "1")),
         )
 
     def with_(self, **changes: object) -> "Settings":

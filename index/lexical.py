@@ -1,11 +1,17 @@
 """Lexical index: BM25 (bm25s) over Dutch-stemmed words (Snowball via PyStemmer) without Dutch stop words.
-Persisted beside the store; rebuilt from the store when missing or out of date."""
+Persisted beside the store; rebuilt when missing or out of date. A rebuild analyses only the documents that
+changed: the words of every indexed version are kept on disk (``ChunkWords``), and compounds and stems are worked
+out once per distinct word, not once per occurrence."""
 
 from __future__ import annotations
 
+import bisect
 import json
+import os
 import re
 import shutil
+import uuid
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -87,17 +93,33 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, chunks: list[Document]) -> "LexicalIndex":
-        texts = [search_text(chunk) for chunk in chunks]
-        words = {word for text in texts for word in words_of(text)}
-        corpus = [analyse(text, words) for text in texts]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        vocabulary: dict[str, int] = {}
-        corpus_ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in tokens] for tokens in corpus]
-        retriever.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocabulary), show_progress=False)
-        return cls([str(chunk.id) for chunk in chunks], [chunk.metadata["doc_id"] for chunk in chunks], retriever, words)
+        return cls.from_words(
+            [str(chunk.id) for chunk in chunks],
+            [chunk.metadata["doc_id"] for chunk in chunks],
+            [words_of(search_text(chunk)) for chunk in chunks],
+        )
 
-    def scores(self, query: str, doc_ids: list[str] | None = None) -> dict[str, float]:
-        """BM25 score per chunk id (only chunks with a score above zero), optionally within some schools."""
+    @classmethod
+    def from_words(cls, ids: list[str], doc_ids: list[str], chunk_words: list[list[str]]) -> "LexicalIndex":
+        """The index over chunks given by their words (``words_of`` of their search text); the same tokens as
+        ``analyse(text, vocabulary)`` per chunk, with compounds split and stems found once per distinct word."""
+        words = {word for chunk in chunk_words for word in chunk}
+        distinct = sorted(words)
+        token_of = dict(zip(distinct, _STEMMER.stemWords(distinct)))
+        parts = {word: found for word in distinct if (found := _compound_parts(word, words))}
+        vocabulary: dict[str, int] = {}
+        id_of = {word: vocabulary.setdefault(token, len(vocabulary)) for word, token in token_of.items()}
+        corpus_ids = [
+            [id_of[word] for word in chunk] + [id_of[part] for word in chunk for part in parts.get(word, ())]
+            for chunk in chunk_words
+        ]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocabulary), show_progress=False)
+        return cls(ids, doc_ids, retriever, words)
+
+    def scores(self, query: str, doc_ids: list[str] | None = None, limit: int | None = None) -> dict[str, float]:
+        """BM25 score per chunk id (only chunks with a score above zero), optionally within some schools; with
+        ``limit``, only the best ``limit`` (picked in numpy: a common word scores nearly every chunk)."""
         query_words = words_of(query)
         topic_words = [word for word in query_words if word not in _QUESTION_WORDS]
         asking_words = [word for word in query_words if word in _QUESTION_WORDS]
@@ -127,6 +149,9 @@ class LexicalIndex:
         if doc_ids:
             scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
         hits = np.nonzero(scores > 0)[0]
+        if limit is not None and len(hits) > limit:
+            hits = hits[np.argpartition(scores[hits], -limit)[-limit:]]
+            hits = hits[np.argsort(-scores[hits], kind="stable")]
         return {self.ids[i]: float(scores[i]) for i in hits}
 
     def _known(self, tokens: list[str]) -> list[str]:
@@ -145,18 +170,27 @@ class LexicalIndex:
                 found.append(match[0])
         return found
 
+    @cached_property
+    def _sorted_words(self) -> tuple[list[str], list[str]]:
+        """The corpus words sorted, and sorted backwards, so prefixes and suffixes are found by bisection."""
+        return sorted(self.words), sorted(word[::-1] for word in self.words)
+
     def _compounds_with(self, query_words: list[str]) -> list[str]:
         """Corpus compounds that start or end with a query word: 'overdracht' → 'overdrachtsgesprek'."""
+        forwards, backwards = self._sorted_words
         found: list[str] = []
         for word in query_words:
             if len(word) < 6:
                 continue
-            matches = [w for w in self.words if len(w) >= len(word) + 3 and (w.startswith(word) or w.endswith(word))]
-            found.extend(sorted(matches, key=len)[:_MAX_COMPOUNDS])
+            matches = set(_with_prefix(forwards, word))
+            matches.update(w[::-1] for w in _with_prefix(backwards, word[::-1]))
+            matches = {w for w in matches if len(w) >= len(word) + 3}
+            found.extend(sorted(matches, key=lambda w: (len(w), w))[:_MAX_COMPOUNDS])
         return found
 
     def save(self, folder: Path, stamp: str) -> None:
-        tmp = folder.with_name(folder.name + ".tmp")
+        # A name of its own: an app and an ingest may both rebuild and save at once.
+        tmp = folder.with_name(f"{folder.name}.{uuid.uuid4().hex[:8]}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         self._retriever.save(str(tmp))
         meta = {"stamp": stamp, "ids": self.ids, "doc_ids": self.doc_ids.tolist(), "words": sorted(self.words)}
@@ -174,6 +208,44 @@ class LexicalIndex:
             return cls(meta["ids"], meta["doc_ids"], bm25s.BM25.load(str(folder)), set(meta["words"]))
         except (OSError, ValueError, KeyError):
             return None
+
+
+def _with_prefix(ordered: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(ordered, prefix)
+    end = bisect.bisect_left(ordered, prefix + "\uffff")
+    return ordered[start:end]
+
+
+class ChunkWords:
+    """The words of each chunk of every indexed document version, one file per version, kept beside the lexical
+    index: a rebuild after one document changed reads and analyses only that document."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, doc_id: str, version: str) -> Path:
+        return self.folder / f"{doc_id}@{version}.json"
+
+    def load(self, doc_id: str, version: str) -> tuple[list[str], list[list[str]]] | None:
+        try:
+            data = json.loads(self._path(doc_id, version).read_text(encoding="utf-8"))
+            return list(data["ids"]), list(data["words"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save(self, doc_id: str, version: str, ids: list[str], words: list[list[str]]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(doc_id, version)
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp.write_text(json.dumps({"ids": ids, "words": words}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def keep_only(self, versions: dict[str, str]) -> None:
+        """Delete the files of versions no longer indexed."""
+        wanted = {self._path(doc_id, version).name for doc_id, version in versions.items()}
+        for path in self.folder.glob("*.json") if self.folder.is_dir() else []:
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
 
 
 def search_text(chunk: Document) -> str:

@@ -1,14 +1,29 @@
 """The vector store: chromadb, embedded (persistent folder) by default, a Chroma server when SOP_CHROMA_HOST is set.
 It also keeps the manifest (which documents are indexed, in which version) in a collection of its own, so every
-app instance that shares a server sees the same index."""
+app instance that shares a server sees the same index.
+
+A document is replaced atomically: its new chunks are written under a new version, then one manifest record
+switches to that version, then the old chunks go. Readers only trust the manifest's version, so a crash at any
+point leaves either the old or the new version searchable, never half of one. A pending record written before the
+new chunks lets the next ingest remove what a crashed one left behind.
+
+The embedded store keeps its vector index in the memory of each process that opens it, and does not see what
+another process writes later (Chroma's embedded mode is not multi-process). So the store is opened afresh when
+another process changed the manifest, when an ingest takes the lock, and once when a query fails on the stale copy.
+A Chroma server has none of this: every process talks to the one copy."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import chromadb
+from chromadb.api.client import SharedSystemClient
+from chromadb.errors import ChromaError
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings as ChromaEmbeddings
 from chromadb.config import Settings as ChromaSettings
 from langchain_core.documents import Document
@@ -21,6 +36,10 @@ CHUNKS = "sop_chunks"
 MANIFEST = "sop_manifest"
 # Manifest entries are looked up by id, never by similarity; Chroma still wants a vector for each.
 _NO_VECTOR = [1.0]
+# Manifest records that are not profiles: a token that changes on every write (readers cache the manifest until
+# it changes), and one record per version being written (removed once that version is in place or cleaned up).
+_GENERATION = "__generation__"
+_PENDING = "__pending__:"
 
 
 @dataclass
@@ -78,12 +97,19 @@ class ChunkStore:
     """Chunks with their embeddings, and the manifest of indexed profiles."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, model_name: str) -> None:
-        self._client = make_client(settings)
-        self._embeddings = embeddings
-        function = _OwnEmbeddingFunction(embeddings)
+        self._settings = settings
+        self._model_name = model_name
+        self._function = _OwnEmbeddingFunction(embeddings)
+        self._cached: tuple[str, dict[str, IndexedProfile]] | None = None
+        self._cache_lock = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        model_name = self._model_name
+        self._client = make_client(self._settings)
         self._chunks = self._client.get_or_create_collection(
             CHUNKS,
-            embedding_function=function,  # type: ignore[arg-type]
+            embedding_function=self._function,  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine", "embedding_model": model_name},
         )
         stored_model = (self._chunks.metadata or {}).get("embedding_model")
@@ -92,17 +118,64 @@ class ChunkStore:
                 f"the index was built with embedding model '{stored_model}', not '{model_name}'; "
                 "set SOP_EMBEDDING_MODEL back, or ingest into a new --index folder"
             )
-        self._manifest = self._client.get_or_create_collection(MANIFEST, embedding_function=function)  # type: ignore[arg-type]
+        self._manifest = self._client.get_or_create_collection(MANIFEST, embedding_function=self._function)  # type: ignore[arg-type]
+
+    def reopen(self) -> None:
+        """Open the embedded store again, as other processes left it on disk (nothing to do for a server)."""
+        if self._settings.chroma_host:
+            return
+        # Chroma shares one in-memory copy per folder and process; a new one is read from disk. Objects still
+        # holding the old copy (another thread mid-query) finish on it.
+        SharedSystemClient.clear_system_cache()
+        self._open()
+        with self._cache_lock:
+            self._cached = None
 
     # Manifest -------------------------------------------------------------------------------------------------
+    def generation(self) -> str:
+        """A token that changes whenever the manifest does (any process, any app instance on a server)."""
+        got = self._manifest.get(ids=[_GENERATION], include=["metadatas"])
+        metadatas = got["metadatas"] or []
+        return str(metadatas[0].get("token", "")) if metadatas else ""
+
     def profiles(self) -> dict[str, IndexedProfile]:
-        """Every indexed profile by doc_id."""
+        """Every indexed profile by doc_id. Read once per manifest generation: every question asks for it, and a
+        full read grows with the number of schools."""
+        token = self.generation()
+        cached = self._cached
+        if cached is not None and cached[0] == token and token:
+            return dict(cached[1])
+        if cached is not None:
+            # Our own writes keep the cache current, so another process changed the index.
+            self.reopen()
         got = self._manifest.get(include=["metadatas"])
         profiles = {}
-        for metadata in got["metadatas"] or []:
+        for record_id, metadata in zip(got["ids"], got["metadatas"] or []):
+            if record_id.startswith("__"):
+                continue
             entry = json.loads(str(metadata["entry"]))
             profiles[entry["doc_id"]] = IndexedProfile(**entry)
-        return profiles
+        with self._cache_lock:
+            self._cached = (token, profiles)
+        return dict(profiles)
+
+    def _bump(self, recorded: IndexedProfile | None = None, removed: str | None = None) -> None:
+        """Give the manifest a new generation token. The writer's own cached manifest is updated in place when it
+        was current, so ingesting N files reads the manifest once, not N times."""
+        cached = self._cached
+        was_current = cached is not None and bool(cached[0]) and cached[0] == self.generation()
+        token = uuid.uuid4().hex
+        self._manifest.upsert(ids=[_GENERATION], documents=[""], embeddings=[_NO_VECTOR], metadatas=[{"token": token}])
+        with self._cache_lock:
+            if not was_current or cached is None:
+                self._cached = None
+                return
+            profiles = dict(cached[1])
+            if recorded is not None:
+                profiles[recorded.doc_id] = recorded
+            if removed is not None:
+                profiles.pop(removed, None)
+            self._cached = (token, profiles)
 
     def _record(self, profile: IndexedProfile) -> None:
         self._manifest.upsert(
@@ -111,6 +184,32 @@ class ChunkStore:
             embeddings=[_NO_VECTOR],
             metadatas=[{"entry": json.dumps(asdict(profile))}],
         )
+        self._bump(recorded=profile)
+
+    def recover(self) -> list[str]:
+        """Remove the chunks of versions whose ingest never finished (a crash or kill); returns their doc_ids.
+        Call it only while holding the ingest lock, so no running ingest's pending version is taken away. On a
+        server, app instances with index folders (and locks) of their own may be ingesting: there only versions
+        pending for longer than SOP_LOCK_TIMEOUT count as abandoned."""
+        got = self._manifest.get(where={"pending": True}, include=["metadatas"])
+        if not got["ids"]:
+            return []
+        profiles = self.profiles()
+        abandoned_before = time.time() - self._settings.lock_timeout if self._settings.chroma_host else float("inf")
+        cleaned = []
+        for record_id, metadata in zip(got["ids"], got["metadatas"] or []):
+            if float(metadata.get("started", 0.0)) >= abandoned_before:  # type: ignore[arg-type]
+                continue
+            doc_id, version = str(metadata["doc_id"]), str(metadata["version"])
+            current = profiles.get(doc_id)
+            if current is not None and current.version == version:
+                # Killed after the switch: the older versions were still to go.
+                self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]})
+            else:
+                self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+            cleaned.append(doc_id)
+            self._manifest.delete(ids=[record_id])
+        return cleaned
 
     # Chunks ---------------------------------------------------------------------------------------------------
     def replace_profile(self, profile: IndexedProfile, documents: list[Document], vectors: list[list[float]]) -> None:
@@ -118,6 +217,13 @@ class ChunkStore:
         A crash in between leaves the old version searchable: retrieval only trusts the manifest's version."""
         ids = [f"{profile.doc_id}:{profile.version}:{i}" for i in range(len(documents))]
         metadatas = [{**doc.metadata, "version": profile.version} for doc in documents]
+        pending = f"{_PENDING}{profile.doc_id}:{profile.version}"
+        self._manifest.upsert(
+            ids=[pending],
+            documents=[""],
+            embeddings=[_NO_VECTOR],
+            metadatas=[{"pending": True, "doc_id": profile.doc_id, "version": profile.version, "started": time.time()}],
+        )
         batch = 2000
         for start in range(0, len(ids), batch):
             self._chunks.upsert(
@@ -127,17 +233,19 @@ class ChunkStore:
                 metadatas=metadatas[start : start + batch],
             )
         self._record(profile)
-        self._chunks.delete(where={"$and": [{"doc_id": profile.doc_id}, {"version": {"$ne": profile.version}}]})
+        # On a shared server another instance may have switched the manifest to its own version meanwhile: that
+        # one stays too.
+        got = self._manifest.get(ids=[profile.doc_id], include=["metadatas"])
+        current = json.loads(str(got["metadatas"][0]["entry"]))["version"] if got["metadatas"] else profile.version
+        keep = sorted({profile.version, current})
+        self._chunks.delete(where={"$and": [{"doc_id": profile.doc_id}, {"version": {"$nin": keep}}]})
+        self._manifest.delete(ids=[pending])
 
     def remove_profile(self, doc_id: str) -> None:
         """Take a school's profile out of the index."""
         self._manifest.delete(ids=[doc_id])
+        self._bump(removed=doc_id)
         self._chunks.delete(where={"doc_id": doc_id})
-
-    def drop_orphans(self, profiles: dict[str, IndexedProfile]) -> None:
-        """Remove chunks of versions the manifest does not list (left by an interrupted ingest)."""
-        for doc_id, profile in profiles.items():
-            self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": profile.version}}]})
 
     def search(
         self, vector: list[float], k: int, doc_ids: list[str] | None = None
@@ -146,15 +254,26 @@ class ChunkStore:
         where = None
         if doc_ids:
             where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": doc_ids}}
-        count = self._chunks.count()
-        if count == 0:
-            return []
-        result = self._chunks.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]
-            n_results=min(k, count),
-            where=where,  # type: ignore[arg-type]
-            include=["documents", "metadatas", "distances"],
-        )
+
+        def query() -> dict:
+            count = self._chunks.count()
+            if count == 0:
+                return {"ids": [[]], "documents": [[]], "metadatas": [[]], "distances": [[]]}
+            return self._chunks.query(  # type: ignore[return-value]
+                query_embeddings=[vector],  # type: ignore[arg-type]
+                n_results=min(k, count),
+                where=where,  # type: ignore[arg-type]
+                include=["documents", "metadatas", "distances"],
+            )
+
+        try:
+            result = query()
+        except ChromaError:
+            if self._settings.chroma_host:
+                raise
+            # Our in-memory copy of the embedded store predates another process's writes ('Error finding id').
+            self.reopen()
+            result = query()
         hits = []
         for chunk_id, text, metadata, distance in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]  # type: ignore[index]
@@ -181,9 +300,16 @@ class ChunkStore:
             for chunk_id, text, metadata in zip(got["ids"], got["documents"], got["metadatas"])  # type: ignore[arg-type]
         ]
 
-    def chunks_of(self, doc_id: str) -> list[Document]:
-        """All chunks of one profile, in document order."""
-        got = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+    def chunks_of(self, doc_id: str, version: str | None = None) -> list[Document]:
+        """All chunks of the indexed version of one profile (or of ``version``), in document order; none when the
+        profile is not indexed."""
+        if version is None:
+            profile = self.profiles().get(doc_id)
+            if profile is None:
+                return []
+            version = profile.version
+        where = {"$and": [{"doc_id": doc_id}, {"version": version}]}
+        got = self._chunks.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
         docs = [
             Document(page_content=text, metadata=dict(metadata), id=chunk_id)
             for chunk_id, text, metadata in zip(got["ids"], got["documents"], got["metadatas"])  # type: ignore[arg-type]

@@ -173,12 +173,6 @@ def test_cli_reingest_of_unchanged_folder_exits_0(index, tmp_path, capsys, monke
     assert {item["doc_id"]: item["chunks"] for item in second} == {item["doc_id"]: item["chunks"] for item in first}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index/indexer.py _ingest_one: two files with the same doc_id ('De Linde.txt' and 'de-linde.md' -> "
-    "'de-linde') silently replace each other, both reported 'indexed'; the first file's text is lost and "
-    "every re-ingest of the unchanged folder indexes both again instead of 'unchanged'",
-)
 def test_two_files_with_the_same_doc_id_are_not_silently_overwritten(index, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -193,3 +187,29 @@ def test_two_files_with_the_same_doc_id_are_not_silently_overwritten(index, tmp_
     ), (statuses, text)
     again = index.ingest([folder])
     assert "indexed" not in [r.status for r in again]
+    # The file that came first keeps the doc_id and is unchanged; the other one keeps failing with the same reason.
+    assert {Path(r.path).name: r.status for r in again} == {"De Linde.txt": "unchanged", "de-linde.md": "failed"}
+    assert [r.error for r in again if r.status == "failed"] == [r.error for r in first if r.status == "failed"]
+    assert "De Linde.txt" in again[1].error and "rename" in again[1].error
+
+
+def test_a_later_run_does_not_let_another_file_take_over_a_doc_id(index, tmp_path):
+    """The clash is also caught across runs; a file that moved (the indexed one is gone) does replace its doc_id."""
+    first_dir, second_dir = tmp_path / "a", tmp_path / "b"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    (first_dir / "De Iep.txt").write_text("Basisschool De Iep\n\nOp onze school zijn er iepenbladeren.\n")
+    (second_dir / "de-iep.txt").write_text("Basisschool De Iep\n\nOp onze school zijn er iepenzaden.\n")
+    [first] = index.ingest([first_dir])
+    assert first.status == "indexed"
+
+    [clash] = index.ingest([second_dir])
+    assert clash.status == "failed" and "de-iep" in clash.error and "De Iep.txt" in clash.error
+    assert "iepenbladeren" in all_text(index, "de-iep") and "iepenzaden" not in all_text(index, "de-iep")
+    assert index.profiles()["de-iep"].path == str(first_dir / "De Iep.txt")
+
+    (first_dir / "De Iep.txt").unlink()  # moved away: the new file may take the doc_id
+    [moved] = index.ingest([second_dir])
+    assert moved.status == "indexed"
+    assert "iepenzaden" in all_text(index, "de-iep") and "iepenbladeren" not in all_text(index, "de-iep")
+    assert "de-iep" not in lexical_docs(index, "iepenbladeren")
