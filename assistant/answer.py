@@ -11,30 +11,42 @@ from typing import Protocol
 
 from langchain_core.documents import Document
 
-from assistant.citations import Citation, citation_for
+from assistant.answer_kind import asks_list, gives_asked_fact, kind_bonus, verdict
+from assistant.citations import Citation, citation_for, page_of
+from assistant.excerpts import Excerpt, excerpts, footnotes, with_context
+from assistant.glosses import gloss_note
 from assistant.language import Language
-from assistant.retrieval import Retrieval, translate_terms
+from assistant.question_terms import FOLLOW_UP_WEIGHT, Term, question_terms
+from assistant.retrieval import Retrieval
+from assistant.vocabulary import ProfileVocabulary
 from index.lexical import analyse
-from ingest.chunking import split_sentences
 
 _PHRASES: dict[str, dict[str, str]] = json.loads(resources.files("assistant.data").joinpath("phrases.json").read_text())
-_TYPES = json.loads(resources.files("assistant.data").joinpath("answer_types.json").read_text())
-_RULES = [(re.compile(r["question"], re.IGNORECASE), re.compile(r["evidence"])) for r in _TYPES["rules"]]
-_GENERIC = set(analyse(" ".join(_TYPES["generic_question_words"])))
-_YES_NO = re.compile(
-    r"^\s*(heeft|hebben|is|zijn|kan|kunnen|mag|mogen|werken|werkt|biedt|bieden|geeft|doet|doen|krijgt|zit|"
-    r"does|do|is|are|can|has|have|will|may)\b",
-    re.IGNORECASE,
-)
-_ROW_YES = re.compile(r"\s(ja|aanwezig)\b", re.IGNORECASE)
-_ROW_NO = re.compile(r"\s(nee|nvt|n\.v\.t\.|niet aanwezig)\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(niet|geen|nooit)\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(aanwezig|beschikbaar|is er|zijn er|hebben (we|wij) een)\b", re.IGNORECASE)
-_CONTACT = re.compile(r"^(Telefoon|Algemeen e-mailadres|E-?mail\w*|Website)\b.*", re.IGNORECASE | re.MULTILINE)
-# Fraction of the question's weighted key words a quoted sentence must hold for the profile to count as answering.
-ANSWER_THRESHOLD = 0.5
+# Share of the question's weighted key terms (those the profile uses at all) a quoted excerpt must hold.
+ANSWER_THRESHOLD = 0.4
+# Share of the question's key terms the school's profile must use somewhere; below it, the profile is not about
+# what is asked ('schoolzwemmen', 'naschoolse opvang').
+KNOWN_THRESHOLD = 0.4
+# Excerpts scoring this close to the best one are quoted too.
+_NEAR_BEST = 0.15
 _MAX_QUOTES_PER_SCHOOL = 3
+# A list question ('Welke protocollen …') also quotes the other rows and list items that match, a little further off.
+_NEAR_BEST_LIST = 0.3
+_MAX_LIST_LINES = 10
 _PASSAGES_PER_SCHOOL = 5
+# Characters of quoted text per school, context and list lines included.
+_QUOTE_BUDGET = 900
+# Later passages of a school's ranking count a little less.
+_RANK_PENALTY = 0.03
+_SECTIONS_NAMED = 4
+# Terms at this weight or more are what a question is about (not a weak verb, not the earlier question's topic).
+_STRONG = 1.0
+_CONTACT_FIELDS = (
+    ("telefoon", re.compile(r"\bTelefoon(?:nummer)?\s*:?\s*(\+?[\d][\d \-]{7,13}\d)", re.IGNORECASE)),
+    ("e-mail", re.compile(r"\b(?:Algemeen\s+)?e-?mail(?:adres)?\s*:?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)),
+    ("website", re.compile(r"\bWebsite(?:\s+school)?\s*:?\s*((?:https?://)?www\.[\w.-]+\.\w+)", re.IGNORECASE)),
+)
+_CONTACT_PERSON = re.compile(r"[^.:•]*\baanspreekpunt\b[^.]*\.?", re.IGNORECASE)
 
 
 def phrase(language: Language, key: str, **values: str) -> str:
@@ -71,171 +83,263 @@ class AnswerComposer(Protocol):
     def compose(self, retrieval: Retrieval, contacts: dict[str, str]) -> Answer: ...
 
 
-@dataclass
-class _Candidate:
-    document: Document
-    text: str
-    coverage: float
-    position: int
+def _school_words(retrieval: Retrieval) -> set[str]:
+    names = {d.metadata.get("school", "") for d in retrieval.documents} | set(retrieval.vocabularies)
+    return {word for name in names for word in re.findall(r"[\w’']+", name.lower().replace("-", " "))} | {
+        stem for name in names for stem in analyse(name.replace("-", " "))
+    }
 
 
-def _units(text: str) -> list[str]:
-    units: list[str] = []
-    for line in text.split("\n"):
-        if "  " in line or len(line) < 90:
-            units.append(line.strip())
-        else:
-            units.extend(split_sentences(line))
-    return [unit for unit in units if unit]
+def _earlier_question(retrieval: Retrieval) -> str:
+    resolved = retrieval.resolved
+    return resolved.retrieval_query[len(resolved.question) :].strip() if resolved.follow_up else ""
+
+
+def terms_of(retrieval: Retrieval) -> list[Term]:
+    """The key terms of the retrieved question (with the question it follows up on)."""
+    return question_terms(retrieval.resolved.question, _earlier_question(retrieval), retrieval.language, _school_words(retrieval))
 
 
 def question_weights(retrieval: Retrieval, school_words: set[str]) -> dict[str, float]:
-    """Stemmed key words of the question (weight 1) and, for a follow-up, of the earlier question (weight 0.5)."""
-    resolved = retrieval.resolved
-    own = resolved.question
-    if retrieval.language != "nl":
-        own = f"{own} {translate_terms(own)}"
-    weights = {stem: 1.0 for stem in analyse(own) if stem not in _GENERIC and stem not in school_words}
-    if resolved.follow_up:
-        earlier = resolved.retrieval_query[len(resolved.question) :]
-        if retrieval.language != "nl":
-            earlier = f"{earlier} {translate_terms(earlier)}"
-        for stem in analyse(earlier):
-            if stem not in _GENERIC and stem not in school_words:
-                weights.setdefault(stem, 0.5)
+    """Stems of the question's key terms with their weight (1, or 0.5 for the earlier question of a follow-up)."""
+    weights: dict[str, float] = {}
+    terms = question_terms(retrieval.resolved.question, _earlier_question(retrieval), retrieval.language, school_words)
+    for term in terms:
+        for form in term.forms:
+            for stem in form:
+                weights[stem] = max(weights.get(stem, 0.0), 1.0 if term.weight > FOLLOW_UP_WEIGHT else FOLLOW_UP_WEIGHT)
     return weights
 
 
-def _coverage(unit: str, weights: dict[str, float], context: str) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    stems = set(analyse(unit))
-    # A word of the question that is only in the passage's section heading still counts a little.
-    context_stems = set(analyse(context))
-    hit = sum(w for s, w in weights.items() if s in stems) + 0.5 * sum(
-        w for s, w in weights.items() if s not in stems and s in context_stems
-    )
-    return hit / total
+@dataclass
+class _Candidate:
+    document: Document
+    units: list[Excerpt]
+    index: int
+    score: float
+    position: int
 
 
-def _answer_type_ok(question: str, quotes: list[str]) -> bool:
-    for asks, evidence in _RULES:
-        if asks.search(question):
-            return any(evidence.search(quote) for quote in quotes)
-    return True
+@dataclass
+class _Quote:
+    document: Document
+    text: str
+    start: int
+    regional: bool
 
 
-def _yes_no(question: str, quotes: list[str], weights: dict[str, float]) -> str | None:
-    """'yes'/'no' only when the first quote states it plainly (a table value, or a clear sentence)."""
-    if not _YES_NO.search(question) or not quotes:
-        return None
-    first = quotes[0]
-    if not any(stem in analyse(first) for stem, w in weights.items() if w >= 1.0):
-        return None
-    if "  " in first or len(first) < 60:
-        if _ROW_NO.search(first):
-            return "no"
-        if _ROW_YES.search(first):
-            return "yes"
-        return None
-    if _NEGATION.search(first):
-        return "no"
-    if _PRESENT.search(first):
-        return "yes"
-    return None
+@dataclass
+class _Finding:
+    """What one school's profile says on the question, or why it does not answer."""
+
+    doc_id: str
+    school: str
+    documents: list[Document]
+    quotes: list[_Quote] = field(default_factory=list)
+    best: _Candidate | None = None
+    known: list[Term] = field(default_factory=list)
+
+    @property
+    def answers(self) -> bool:
+        return bool(self.quotes)
+
+
+class _Scorer:
+    """Scores excerpts by the share of the question's key terms they hold (the section heading counts half)."""
+
+    def __init__(self, terms: list[Term], vocabulary: ProfileVocabulary | None, question: str) -> None:
+        self.known = [t for t in terms if vocabulary is None or vocabulary.knows(t)]
+        total = sum(t.weight for t in terms)
+        self.known_share = sum(t.weight for t in self.known) / total if total else 0.0
+        self.weights = {t.label: t.weight * (vocabulary.specificity(t) if vocabulary else 1.0) for t in self.known}
+        self.total = sum(self.weights.values())
+        self.question = question
+
+    def score(self, text: str, context_stems: frozenset[str]) -> float:
+        if not self.total:
+            return 0.0
+        stems = frozenset(analyse(text))
+        hit = 0.0
+        for term in self.known:
+            if term.found_in(stems):
+                hit += self.weights[term.label]
+            elif term.found_in(context_stems):
+                hit += 0.5 * self.weights[term.label]
+        # A sentence holding the kind of fact asked for (a number for 'Hoeveel …', a person for 'Wie …') ranks higher.
+        bonus = kind_bonus(self.question, text) if hit else 0.0
+        return hit / self.total + bonus
 
 
 class ExtractiveComposer:
-    """Quotes the best-matching sentences of the top passages, grouped per school; refuses when none answers."""
+    """Quotes the best-matching excerpts of the top passages, per school; refuses per school when none answers."""
 
-    def __init__(self, threshold: float = ANSWER_THRESHOLD) -> None:
+    def __init__(self, threshold: float = ANSWER_THRESHOLD, known_threshold: float = KNOWN_THRESHOLD) -> None:
         self.threshold = threshold
+        self.known_threshold = known_threshold
 
     def compose(self, retrieval: Retrieval, contacts: dict[str, str]) -> Answer:
-        documents = retrieval.documents
         language = retrieval.language
         question = retrieval.resolved.question
-        school_words = {stem for doc in documents for stem in analyse(doc.metadata.get("school", ""))}
-        weights = question_weights(retrieval, school_words)
-        order = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in documents]))
-        quoted: dict[str, list[_Candidate]] = {}
-        for doc_id in order:
-            picked = self._pick(question, [d for d in documents if d.metadata["doc_id"] == doc_id], weights)
-            if picked:
-                quoted[doc_id] = picked
-        if not retrieval.schools and quoted:
-            # No school named: keep only schools whose best quote is about as good as the best school's.
-            best = max(c.coverage for picks in quoted.values() for c in picks)
-            quoted = {k: v for k, v in quoted.items() if max(c.coverage for c in v) >= best - 0.25}
-        sources = [citation_for(doc, "") for doc in documents]
-        by_rank = {source.rank: source for source in sources}
-        parts: list[str] = []
-        for doc_id, picks in quoted.items():
-            school = picks[0].document.metadata.get("school", doc_id)
-            lines = [phrase(language, "lead", school=school)]
-            verdict = _yes_no(question, [c.text for c in picks], weights)
-            if verdict:
-                lines[0] = f"{phrase(language, verdict)} {lines[0]}"
-            for candidate in picks:
-                rank = int(candidate.document.metadata["rank"])
-                source = by_rank[rank]
-                source.quote = f"{source.quote} {candidate.text}".strip() if source.quote else candidate.text
-                source.page = citation_for(candidate.document, candidate.text).page
-                regional = " " + phrase(language, "regional") if candidate.document.metadata.get("scope") == "regional" else ""
-                lines.append(f"- “{candidate.text}” [{rank}]{regional}")
-            parts.append("\n".join(lines))
-        missing = [doc_id for doc_id in order if doc_id not in quoted and retrieval.schools]
-        for doc_id in missing:
-            parts.append(self._refusal(language, [d for d in documents if d.metadata["doc_id"] == doc_id], contacts, doc_id))
-        refused = not quoted
-        if refused and not missing:
-            parts = [self._refusal(language, documents, contacts, None)]
+        terms = terms_of(retrieval)
+        order = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
+        findings = [self._find(retrieval, doc_id, terms) for doc_id in order]
+        answered = [f for f in findings if f.answers]
+        sources = [citation_for(doc, "") for doc in retrieval.documents]
+        if not answered:
+            parts = self._refusals(language, findings, contacts)
+        else:
+            parts = [self._render(language, question, terms, finding, sources) for finding in answered]
+            silent = [f for f in findings if not f.answers]
+            if retrieval.schools:
+                parts += [self._refusal(language, f, contacts) for f in silent]
+            else:
+                # No school was named: a school whose profile does not answer is named in one line, not refused at length.
+                parts += [
+                    phrase(language, "not_in_profiles", school=f.school, sections=_sections(f.documents)) for f in silent
+                ]
         if language == "other":
             parts.insert(0, phrase(language, "other_language"))
         return Answer(
             question=question,
             answer="\n\n".join(parts),
             language=language,
-            refused=refused,
-            schools=list(quoted) or order,
+            refused=not answered,
+            schools=[f.doc_id for f in answered] or order,
             sources=sources,
         )
 
-    def _pick(self, question: str, documents: list[Document], weights: dict[str, float]) -> list[_Candidate]:
-        candidates: list[_Candidate] = []
-        for position, document in enumerate(documents[:_PASSAGES_PER_SCHOOL]):
-            context = f"{document.metadata.get('section', '')}\n{document.metadata.get('explained', '')}"
-            for unit in _units(document.page_content):
-                coverage = _coverage(unit, weights, context) - 0.03 * position
-                candidates.append(_Candidate(document, unit, coverage, position))
-        if not candidates:
-            return []
-        candidates.sort(key=lambda c: c.coverage, reverse=True)
-        best = candidates[0]
-        if best.coverage < self.threshold or not _answer_type_ok(question, [c.text for c in candidates[:5]]):
-            return []
-        picked = [c for c in candidates if c.coverage >= max(self.threshold, best.coverage - 0.2)][:_MAX_QUOTES_PER_SCHOOL]
-        seen: set[str] = set()
-        unique = [c for c in picked if not (c.text in seen or seen.add(c.text))]
-        return sorted(unique, key=lambda c: (c.position, c.document.page_content.find(c.text)))
-
-    def _refusal(self, language: Language, documents: list[Document], contacts: dict[str, str], doc_id: str | None) -> str:
-        sections = ", ".join(dict.fromkeys(d.metadata.get("section", "") for d in documents[:5] if d.metadata.get("section"))) or "—"
-        if doc_id is None:
-            text = phrase(language, "refusal_all", sections=sections)
-            return f"{text} {phrase(language, 'contact_default')}"
+    def _find(self, retrieval: Retrieval, doc_id: str, terms: list[Term]) -> _Finding:
+        documents = [d for d in retrieval.documents if d.metadata["doc_id"] == doc_id]
         school = documents[0].metadata.get("school", doc_id) if documents else doc_id
-        text = phrase(language, "refusal", school=school, sections=sections)
-        contact = contacts.get(doc_id)
+        finding = _Finding(doc_id, school, documents)
+        question = retrieval.resolved.question
+        scorer = _Scorer(terms, retrieval.vocabularies.get(doc_id), question)
+        if scorer.known_share < self.known_threshold:
+            return finding
+        candidates = self._candidates(documents[:_PASSAGES_PER_SCHOOL], scorer)
+        if not candidates or candidates[0].score < self.threshold:
+            return finding
+        best = candidates[0]
+        picked = [c for c in candidates if c.score >= max(self.threshold, best.score - _NEAR_BEST)][:_MAX_QUOTES_PER_SCHOOL]
+        if asks_list(question):
+            lines = [
+                c for c in candidates
+                if c not in picked and c.units[c.index].is_list_line and c.score >= max(self.threshold, best.score - _NEAR_BEST_LIST)
+            ]
+            picked += lines[:_MAX_LIST_LINES]
+        quotes = self._quotes(picked)
+        if not gives_asked_fact(question, [q.text for q in quotes]):
+            return finding
+        finding.quotes, finding.best, finding.known = quotes, best, scorer.known
+        return finding
+
+    def _candidates(self, documents: list[Document], scorer: _Scorer) -> list[_Candidate]:
+        candidates: list[_Candidate] = []
+        for position, document in enumerate(documents):
+            units = excerpts(document)
+            context = frozenset(analyse(str(document.metadata.get("section", ""))))
+            for index, unit in enumerate(units):
+                score = scorer.score(unit.text, context) - _RANK_PENALTY * position
+                candidates.append(_Candidate(document, units, index, score, position))
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        return candidates
+
+    def _quotes(self, picked: list[_Candidate]) -> list[_Quote]:
+        """The picked excerpts with their context, runs of neighbouring excerpts joined into one quote."""
+        chosen: dict[str, tuple[Document, list[Excerpt], set[int], int]] = {}
+        budget = _QUOTE_BUDGET
+        for candidate in picked:
+            key = str(candidate.document.id or candidate.document.metadata.get("rank"))
+            indices = with_context(candidate.units, candidate.index, budget)
+            length = sum(len(candidate.units[i].text) for i in indices)
+            if chosen and length > budget:
+                continue
+            budget -= length
+            entry = chosen.setdefault(key, (candidate.document, candidate.units, set(), candidate.position))
+            entry[2].update(indices)
+        quotes: list[_Quote] = []
+        seen: set[str] = set()
+        for document, units, indices, _ in sorted(chosen.values(), key=lambda e: e[3]):
+            # Neighbouring passages overlap: a sentence quoted from one is not quoted again from the next.
+            indices.difference_update({i for i in indices if units[i].text in seen})
+            seen.update(units[i].text for i in indices)
+            indices.update(footnotes(units, indices))
+            run: list[int] = []
+            for index in sorted(indices):
+                if run and (index != run[-1] + 1 or units[index].regional != units[run[-1]].regional):
+                    quotes.append(_joined(document, units, run))
+                    run = []
+                run.append(index)
+            if run:
+                quotes.append(_joined(document, units, run))
+        return quotes
+
+    def _render(self, language: Language, question: str, terms: list[Term], finding: _Finding, sources: list[Citation]) -> str:
+        by_rank = {source.rank: source for source in sources}
+        lead = phrase(language, "lead", school=finding.school)
+        if finding.best is not None:
+            # A follow-up such as 'En Balans?' asks about the earlier question's topic.
+            asked = [t for t in finding.known if t.own] or finding.known
+            key_words = [part for t in asked for form in t.forms for part in form]
+            best = finding.best.units[finding.best.index]
+            stems = frozenset(analyse(best.text))
+            # Yes or no only when the quote holds everything asked ('Expertise autisme Nee' does not answer
+            # 'Is de school geschikt voor autisme?').
+            required = [t for t in asked if t.weight >= _STRONG] or asked
+            covers = bool(required) and all(t.found_in(stems) for t in required)
+            said = verdict(question, best.text, key_words, best.row, covers)
+            if said:
+                lead = f"{phrase(language, said)} {lead}"
+        if all(q.regional for q in finding.quotes):
+            lead = f"{lead[:-1]} {phrase(language, 'regional_only', school=finding.school)}"
+        lines = [lead]
+        mixed = not all(q.regional for q in finding.quotes)
+        for quote in finding.quotes:
+            rank = int(quote.document.metadata["rank"])
+            source = by_rank[rank]
+            # Quotes from different places of one passage are kept apart, so each stays verbatim.
+            source.quote = f"{source.quote} … {quote.text}" if source.quote else quote.text
+            if source.quote == quote.text:
+                source.page = page_of(quote.document, quote.start)
+            label = f" {phrase(language, 'regional')}" if quote.regional and mixed else ""
+            gloss = gloss_note(quote.text) if language == "en" else ""
+            lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}")
+        return "\n".join(lines)
+
+    def _refusals(self, language: Language, findings: list[_Finding], contacts: dict[str, str]) -> list[str]:
+        if 0 < len(findings) <= 3:
+            return [self._refusal(language, finding, contacts) for finding in findings]
+        sections = _sections([d for f in findings for d in f.documents])
+        return [f"{phrase(language, 'refusal_all', sections=sections)} {phrase(language, 'contact_default')}"]
+
+    def _refusal(self, language: Language, finding: _Finding, contacts: dict[str, str]) -> str:
+        text = phrase(language, "refusal", school=finding.school, sections=_sections(finding.documents))
+        contact = contacts.get(finding.doc_id)
         return f"{text} {phrase(language, 'contact', contact=contact) if contact else phrase(language, 'contact_default')}"
 
 
+def _joined(document: Document, units: list[Excerpt], run: list[int]) -> _Quote:
+    return _Quote(document, " ".join(units[i].text for i in run), units[run[0]].start, units[run[0]].regional)
+
+
+def _sections(documents: list[Document]) -> str:
+    names = dict.fromkeys(str(d.metadata.get("section", "")) for d in documents[:_PASSAGES_PER_SCHOOL])
+    return "; ".join(name for name in list(names)[:_SECTIONS_NAMED] if name) or "—"
+
+
 def contact_lines(chunks: list[Document]) -> str:
-    """The profile's own contact data (telephone, e-mail, website), for pointing a refused question at the school."""
-    found: list[str] = []
+    """How to reach the school according to its profile: telephone, e-mail and website from its contact data,
+    else the sentence that names the point of contact ('De intern begeleider is aanspreekpunt voor de ouders')."""
+    found: dict[str, str] = {}
     for chunk in chunks:
-        found.extend(" ".join(match.group(0).split()) for match in _CONTACT.finditer(chunk.page_content))
-        if len(found) >= 3:
-            break
-    return "; ".join(dict.fromkeys(found[:3]))
+        for label, pattern in _CONTACT_FIELDS:
+            match = pattern.search(chunk.page_content)
+            if match and label not in found:
+                found[label] = f"{label} {match.group(1).strip()}"
+    if found:
+        return ", ".join(found[label] for label, _ in _CONTACT_FIELDS if label in found)
+    for chunk in chunks:
+        match = _CONTACT_PERSON.search(" ".join(chunk.page_content.split()))
+        if match:
+            return f"“{match.group(0).strip()}”"
+    return ""

@@ -9,7 +9,7 @@ from assistant.schools import SchoolName, schools_in
 
 # Short questions that lean on the previous one: "En een invalidetoilet?", "wie zitten daarbij?", "What about ...".
 _FOLLOW_UP = re.compile(
-    r"^(en|and|ook|also|what about|how about|en wat|en hoe|en de|en het|and the|and what)\b"
+    r"^(en|and|ook|also|what about|how about|en wat|en hoe|en de|en het|and the|and what|hoe zit het)\b"
     r"|\b(daar\w*|hierbij|hiervan|dat|die|deze|dit|ze|zij|hun|it|that|those|these|they|them|ones|there)\b",
     re.IGNORECASE,
 )
@@ -29,7 +29,9 @@ def resolve(question: str, history: list[str], names: list[SchoolName]) -> Resol
     """Carry the school and the topic of earlier questions into a follow-up that names neither."""
     named = schools_in(question, names)
     previous = next((q for q in reversed(history) if q.strip()), "")
-    follow_up = bool(previous) and (len(question.split()) <= 8 or bool(_FOLLOW_UP.search(question)))
+    # A short question leans on the previous one, unless it names its own school ('Heeft Balans een lift?'); a
+    # question that points back ('En op Balans?', 'wie zitten daarbij?') always does.
+    follow_up = bool(previous) and (bool(_FOLLOW_UP.search(question)) or (len(question.split()) <= 8 and not named))
     if not named and history:
         for earlier in reversed(history):
             named = schools_in(earlier, names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -96,9 +97,10 @@ def score_retrieval(items: list[dict], results: dict[str, dict], ks: tuple[int, 
 
 @dataclass
 class AnswerScores:
-    """Answer checks of the answers issue: quoted evidence, wrong-school citations, refusals, key terms."""
+    """The answer checks of the answers issue, over the answer text a user reads."""
 
     quotes_evidence: float
+    not_quoting: list[str]
     wrong_school: list[str]
     unanswerable_refused: int
     unanswerable_total: int
@@ -106,38 +108,42 @@ class AnswerScores:
     key_terms: dict[str, float]
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def answer_quotes_evidence(answer: str, evidence: list[dict], share: float = 0.5) -> bool:
+    """True when the answer text holds ``share`` of some evidence quote's characters contiguously."""
+    return any(contains_quote(answer, item["quote"], share) for item in evidence)
+
+
+def cited_schools(result: dict) -> set[str]:
+    """The schools of the passages an answer cites: its [n] markers and the sources that carry a quote."""
+    ranks = {int(n) for n in _MARKER.findall(result["answer"])}
+    return {s["doc_id"] for s in result["sources"] if s.get("quote") or s.get("rank") in ranks}
+
+
 def score_answers(items: list[dict], results: dict[str, dict]) -> AnswerScores:
-    """Check each answer: does a cited quote cover an evidence quote (50 % contiguous), are only asked schools cited."""
+    """Quoted evidence (50 % of a quote contiguous in the answer text), citations of schools the question did not
+    ask about, refusals of unanswerable and answerable questions, and key-term accuracy per language."""
     answerable = [item for item in items if item.get("evidence")]
-    quoting = 0
-    wrong: list[str] = []
-    refused_answerable: list[str] = []
+    unanswerable = [item for item in items if not item.get("evidence")]
+    not_quoting = [
+        item["id"] for item in answerable
+        if results[item["id"]]["refused"] or not answer_quotes_evidence(results[item["id"]]["answer"], item["evidence"])
+    ]
     key_hits: dict[str, list[float]] = defaultdict(list)
     for item in items:
-        result = results[item["id"]]
-        cited = [s for s in result["sources"] if s.get("quote")]
-        if any(s["doc_id"] not in item["schools"] for s in cited):
-            wrong.append(item["id"])
-        if item.get("evidence"):
-            if result["refused"]:
-                refused_answerable.append(item["id"])
-            if any(
-                s["doc_id"] == e["doc_id"] and (contains_quote(s["quote"], e["quote"], 0.5) or contains_quote(e["quote"], s["quote"], 0.5) and len(s["quote"]) >= 20)
-                for s in cited
-                for e in item["evidence"]
-            ):
-                quoting += 1
-        answer = result["answer"].lower()
+        answer = results[item["id"]]["answer"].lower()
         terms = item.get("must_include") or []
         if terms:
             key_hits[item["lang"]].append(sum(term in answer for term in terms) / len(terms))
-    unanswerable = [item for item in items if not item.get("evidence")]
     return AnswerScores(
-        quotes_evidence=quoting / max(len(answerable), 1),
-        wrong_school=wrong,
+        quotes_evidence=(len(answerable) - len(not_quoting)) / max(len(answerable), 1),
+        not_quoting=not_quoting,
+        wrong_school=[item["id"] for item in items if cited_schools(results[item["id"]]) - set(item["schools"])],
         unanswerable_refused=sum(1 for item in unanswerable if results[item["id"]]["refused"]),
         unanswerable_total=len(unanswerable),
-        answerable_refused=refused_answerable,
+        answerable_refused=[item["id"] for item in answerable if results[item["id"]]["refused"]],
         key_terms={lang: sum(v) / len(v) for lang, v in sorted(key_hits.items())},
     )
 
@@ -161,7 +167,15 @@ def evaluate_golden(settings: "Settings", golden: Path) -> dict[str, object]:
         "mrr": round(retrieval.mrr, 3),
         "retrieval_misses": retrieval.misses,
         "per_kind": retrieval.per_kind,
+        **answer_summary(answers),
+    }
+
+
+def answer_summary(answers: AnswerScores) -> dict[str, object]:
+    """The answer metrics as ``eval`` prints them (the issue's "done when" list)."""
+    return {
         "answers_quoting_evidence": round(answers.quotes_evidence, 3),
+        "not_quoting_evidence": answers.not_quoting,
         "wrong_school_citations": answers.wrong_school,
         "unanswerable_refused": f"{answers.unanswerable_refused}/{answers.unanswerable_total}",
         "answerable_refused": answers.answerable_refused,

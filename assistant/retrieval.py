@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from assistant.conversation import ResolvedQuestion, resolve
 from assistant.language import Language, detect_language
 from assistant.schools import SchoolName, school_names, without_school_names
+from assistant.vocabulary import ProfileVocabulary
 from index.hybrid import FusionWeights, fuse
 from index.indexer import SupportProfileIndex
 
@@ -30,12 +32,18 @@ _ABBREVIATIONS: list[list[str]] = json.loads(
 _CANDIDATES = 60
 
 
+@lru_cache(maxsize=4096)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    # Hundreds of glossary and abbreviation patterns per question overflow the re module's own cache.
+    return re.compile(pattern)
+
+
 def translate_terms(question: str) -> str:
     """Dutch domain terms for the English words and phrases in a question (wheelchair → rolstoel …)."""
     lowered = question.lower()
     found: list[str] = []
     for term, dutch in _GLOSSARY.items():
-        if re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", lowered):
+        if _pattern(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])").search(lowered):
             found.extend(dutch)
     return " ".join(dict.fromkeys(found))
 
@@ -46,7 +54,7 @@ def expand_abbreviations(question: str) -> str:
     found: list[str] = []
     for group in _ABBREVIATIONS:
         # Plurals and person forms count too: 'intern begeleiders', 'IB’ers'.
-        if any(re.search(r"(?<![\w-])" + re.escape(term) + r"(?:s|en|e)?(?!\w)", lowered) for term in group):
+        if any(_pattern(r"(?<![\w-])" + re.escape(term) + r"(?:s|en|e)?(?!\w)").search(lowered) for term in group):
             found.extend(term for term in group if term not in lowered)
     return " ".join(found)
 
@@ -59,6 +67,8 @@ class Retrieval:
     language: Language
     schools: list[str]
     documents: list[Document]
+    # Per school: the words of its whole profile (does it mention the asked topic at all?).
+    vocabularies: dict[str, ProfileVocabulary] = field(default_factory=dict)
 
 
 class SopRetriever(BaseRetriever):
@@ -71,9 +81,21 @@ class SopRetriever(BaseRetriever):
     # None: the weights measured for the index's embedding model.
     weights: FusionWeights | None = None
     school_filter: list[str] | None = None
+    _vocabularies: dict[tuple[str, str], ProfileVocabulary] = PrivateAttr(default_factory=dict)
+    _names: tuple[tuple[tuple[str, str], ...], list[SchoolName]] | None = PrivateAttr(default=None)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.retrieve(query).documents
+
+    def _school_names(self, profiles: dict) -> list[SchoolName]:
+        """The schools' names as questions name them, worked out again only when the schools change (with a
+        thousand schools that takes a few milliseconds of every question)."""
+        key = tuple(sorted((doc_id, p.school) for doc_id, p in profiles.items()))
+        cached = self._names
+        if cached is None or cached[0] != key:
+            cached = (key, school_names(dict(key)))
+            self._names = cached
+        return cached[1]
 
     def names(self) -> list[SchoolName]:
         return school_names({doc_id: p.school for doc_id, p in self.index.profiles().items()})
@@ -81,7 +103,7 @@ class SopRetriever(BaseRetriever):
     def retrieve(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Retrieval:
         """Resolve the question against its history, detect the school(s), search both indexes and fuse."""
         profiles = self.index.profiles()
-        names = school_names({doc_id: p.school for doc_id, p in profiles.items()})
+        names = self._school_names(profiles)
         resolved = resolve(question, history or [], names)
         language = detect_language(question)
         allowed = schools or self.school_filter
@@ -96,12 +118,22 @@ class SopRetriever(BaseRetriever):
         documents = documents[: self.k]
         for rank, document in enumerate(documents, start=1):
             document.metadata["rank"] = rank
-        return Retrieval(resolved, language, targets, documents)
+        schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in documents]))
+        return Retrieval(resolved, language, targets, documents, self._vocabularies_of(schools, profiles))
+
+    def _vocabularies_of(self, doc_ids: list[str], profiles: dict) -> dict[str, ProfileVocabulary]:
+        """The vocabulary of each of these profiles, built once per indexed version."""
+        found = {}
+        for doc_id in doc_ids:
+            key = (doc_id, profiles[doc_id].version)
+            if key not in self._vocabularies:
+                self._vocabularies[key] = ProfileVocabulary(self.index.store.chunks_of(doc_id))
+            found[doc_id] = self._vocabularies[key]
+        return found
 
     def _search(self, query: str, doc_ids: list[str] | None, profiles: dict) -> list[Document]:
         lexical = self.index.lexical(profiles)
-        lexical_scores = lexical.scores(query, doc_ids)
-        top_lexical = dict(sorted(lexical_scores.items(), key=lambda kv: kv[1], reverse=True)[:_CANDIDATES])
+        top_lexical = lexical.scores(query, doc_ids, limit=_CANDIDATES)
         vector = self.index.embeddings.embed_query(query)
         dense_hits = self.index.store.search(vector, _CANDIDATES, doc_ids)
         versions = {doc_id: p.version for doc_id, p in profiles.items()}

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, cast
+
 from assistant.answer import Answer, AnswerComposer, ExtractiveComposer, contact_lines, phrase
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.language import detect_language
 from assistant.matrix_answer import compose_matrix_answer, matrix_statuses
-from assistant.profile import Cell, is_which_schools_question, support_matrix
+from assistant.matrix_cache import MatrixRows
+from assistant.profile import Cell, is_which_schools_question
 from assistant.retrieval import SopRetriever
 from index.indexer import SupportProfileIndex
+
+if TYPE_CHECKING:
+    from assistant.llm import AnswerStream
 
 MAX_QUESTION_CHARS = 2000
 
@@ -32,23 +39,36 @@ class SopAssistant:
         self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
         self.composer = composer or make_composer(settings)
         self._contacts: dict[str, str] = {}
-        self._matrix: tuple[tuple[tuple[str, str], ...], dict[str, dict[str, Cell]]] | None = None
+        self._matrix_rows = MatrixRows(settings.index_dir / "matrix", self.index.store)
 
-    def contacts(self, doc_ids: list[str]) -> dict[str, str]:
-        for doc_id in doc_ids:
-            if doc_id not in self._contacts:
-                self._contacts[doc_id] = contact_lines(self.index.store.chunks_of(doc_id))
-        return {doc_id: self._contacts[doc_id] for doc_id in doc_ids}
+    def contacts(self, doc_ids: list[str]) -> Mapping[str, str]:
+        """Each school's contact lines, read from its profile only when an answer asks for them (a refusal):
+        reading every named school's chunks for every question costs a store read per school."""
+        return _LazyContacts(doc_ids, self._contact_of)
+
+    def _contact_of(self, doc_id: str) -> str:
+        if doc_id not in self._contacts:
+            self._contacts[doc_id] = contact_lines(self.index.store.chunks_of(doc_id))
+        return self._contacts[doc_id]
 
     def matrix(self) -> dict[str, dict[str, Cell]]:
-        """The support matrix of the index, computed once per indexed version of the profiles."""
-        stamp = tuple(sorted((doc_id, p.version) for doc_id, p in self.index.profiles().items()))
-        if self._matrix is None or self._matrix[0] != stamp:
-            self._matrix = (stamp, support_matrix(self.index))
-        return self._matrix[1]
+        """The support matrix of the index; each school's row is worked out once per indexed version."""
+        return self._matrix_rows.matrix(self.index.profiles())
 
     def ask(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Answer:
         """Answer one question (with earlier questions of the conversation, oldest first)."""
+        return cast(Answer, self._respond(question, history, schools, stream=False))
+
+    def ask_stream(
+        self, question: str, history: list[str] | None = None, schools: list[str] | None = None
+    ) -> Answer | AnswerStream:
+        """Like :meth:`ask`, but an LLM composer's answer comes as an :class:`AnswerStream` (iterate it, e.g. with
+        ``st.write_stream``, then read ``.answer``); extractive and matrix answers and refusals come whole."""
+        return self._respond(question, history, schools, stream=True)
+
+    def _respond(
+        self, question: str, history: list[str] | None, schools: list[str] | None, stream: bool
+    ) -> Answer | AnswerStream:
         question = " ".join(question.split())
         language = detect_language(question) if question else "nl"
         if not question:
@@ -71,8 +91,32 @@ class SopAssistant:
             names = {doc_id: p.school for doc_id, p in profiles.items()}
             statuses = matrix_statuses(question, previous, matrix, names)
             if statuses:
+                holding = self._matrix_rows.holding_chunks(profiles, list(dict.fromkeys(s.doc_id for s in statuses)))
                 return compose_matrix_answer(
-                    question, retrieval.language, statuses, retrieval.documents, self.index.store.chunks_of
+                    question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
                 )
         doc_ids = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
-        return self.composer.compose(retrieval, self.contacts(doc_ids))
+        contacts = self.contacts(doc_ids)
+        streaming = getattr(self.composer, "stream", None) if stream else None
+        if streaming is not None:
+            return cast("AnswerStream", streaming(retrieval, contacts))
+        return self.composer.compose(retrieval, contacts)
+
+
+class _LazyContacts(Mapping[str, str]):
+    """The contacts of some schools, each looked up on first use."""
+
+    def __init__(self, doc_ids: list[str], lookup: Callable[[str], str]) -> None:
+        self._doc_ids = doc_ids
+        self._lookup = lookup
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._doc_ids:
+            raise KeyError(doc_id)
+        return self._lookup(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._doc_ids)
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)

@@ -1,0 +1,118 @@
+"""What kind of answer a question asks for (yes/no, a number, a name, a time, an amount) and whether a quoted
+sentence gives it: a yes/no lead is only written when the quote says so plainly."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+Verdict = Literal["yes", "no"]
+
+_YES_NO = re.compile(
+    r"^\s*(heeft|hebben|is|zijn|kan|kunnen|mag|mogen|werken|werkt|biedt|bieden|geeft|doet|doen|krijgt|zit|wordt|"
+    r"worden|gebruikt|gebruiken|does|do|is|are|can|has|have|will|may)\b"
+    r"|^\s*(en|and|what about|how about)\b.{0,40}\?\s*$"
+    # 'Welke van de twee scholen heeft een lift?': yes or no per school.
+    r"|^\s*(welke|which)\b.{0,20}\bscho(ol|len|ols)\b.{0,10}\b(heeft|hebben|biedt|bieden|has|have|offers?)\b",
+    re.IGNORECASE,
+)
+_MODAL_QUESTION = re.compile(r"^\s*(kan|kunnen|mag|mogen|can|may)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b", re.IGNORECASE)
+_NUMBER_QUESTION = re.compile(
+    r"\b(hoeveel|hoe lang|hoe vaak|wanneer|vanaf welke|hoe oud|how many|how much|how long|how often|when|"
+    r"from which)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|eenmaal|tweemaal|driemaal|jaarlijks|"
+                     r"wekelijks|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                     r"december)\b", re.IGNORECASE)
+_SUBJECT_CHARS = 60
+# What a sentence holding the asked kind of fact gains in ranking (a share of the question's key terms).
+_BONUS = 0.1
+_LIST_QUESTION = re.compile(r"\b(welke|wie|allemaal|which|who|what are)\b", re.IGNORECASE)
+_PERSON_QUESTION = re.compile(r"\b(wie|who|whom)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(leerkracht\w*|leraar|leraren|intern begeleider\w*|ib[-’']?ers?|directeur\w*|directie|ouders?|adviseur\w*|"
+    r"coördinator\w*|specialist\w*|\w*coach|\w*werker|medewerker\w*|smw[-’']?ers?|jgz|\w*arts|\w*therapeut\w*|"
+    r"logopedist\w*|deskundige\w*|expert\w*)\b",
+    re.IGNORECASE,
+)
+# A table value at the end of a row: 'Lift  nvt', 'Gespreksruimte ja', 'Veiligheidsplan Nee, intern'.
+_ROW_NO = re.compile(r"(?:\s|^)(nee|nvt|n\.v\.t\.?|niet aanwezig|niet van toepassing)\b[^a-z]*(?:\w+\W*){0,2}$", re.IGNORECASE)
+_ROW_YES = re.compile(r"(?:\s|^)(ja|aanwezig)\b[^a-z]*(?:\w+\W*){0,2}$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(niet|geen|nooit)\b", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(aanwezig|beschikbaar|er is een|is er een|zijn er|hebben (we|wij) een|beschikt over)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]|\b(die|dat|wanneer|als|indien|omdat|waardoor|zodat)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _type_rules() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    rules = json.loads(resources.files("assistant.data").joinpath("answer_types.json").read_text(encoding="utf-8"))
+    return [(re.compile(r["question"], re.IGNORECASE), re.compile(r["evidence"])) for r in rules["rules"]]
+
+
+def gives_asked_fact(question: str, quotes: list[str]) -> bool:
+    """A question for a name, a time, an amount or a verdict is only answered by a quote holding one."""
+    for asks, evidence in _type_rules():
+        if asks.search(question):
+            return any(evidence.search(quote) for quote in quotes)
+    return True
+
+
+def asks_list(question: str) -> bool:
+    """'Welke …', 'Wie zitten …', 'Which ones …': every matching row or list item answers, not only the best."""
+    return bool(_LIST_QUESTION.search(question))
+
+
+def kind_bonus(question: str, text: str) -> float:
+    """How well the text holds the kind of fact the question asks for: a number or date for 'Hoeveel …',
+    'Wanneer …', 'How long …'; a person or role for 'Wie …', 'Bij wie …', 'Who …' (more when the role is the
+    subject, named early: 'De intern begeleider is aanspreekpunt …')."""
+    if _NUMBER_QUESTION.search(question):
+        return _BONUS if _NUMBER.search(text) else 0.0
+    if _PERSON_QUESTION.search(question) and _ROLE.search(text):
+        return _BONUS * (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0)
+    return 0.0
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether a sentence of the question asks yes or no ('Mijn dochter is slechthorend. Heeft de school …?')."""
+    return any(_YES_NO.search(sentence) for sentence in re.split(r"(?<=[.!?])\s+", question))
+
+
+def verdict(question: str, quote: str, key_words: list[str], row: bool = False, covers: bool = True) -> Verdict | None:
+    """'yes'/'no' when the quote states it plainly: it holds everything the question asks about (``covers``) and is
+    a table value, or a sentence that says the asked thing is (not) there, with the negation in the same clause as
+    the asked word; None otherwise."""
+    if not covers or not is_yes_no(question):
+        return None
+    if row:
+        if _ROW_NO.search(quote):
+            return "no"
+        if _ROW_YES.search(quote):
+            return "yes"
+        return None
+    for clause in _clauses(quote):
+        lowered_clause = clause.lower()
+        if not any(word in lowered_clause for word in key_words):
+            continue
+        if _NEGATION.search(clause):
+            return "no"
+        if _PRESENT.search(clause) or (_MODAL_QUESTION.search(question) and _MODAL.search(clause)):
+            return "yes"
+    return None
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut at commas and subordinating words, so that 'niet' in 'leerlingen die niet …' does not
+    count against the main clause."""
+    clauses: list[str] = []
+    last = 0
+    for match in _CLAUSE.finditer(sentence):
+        clauses.append(sentence[last : match.start()])
+        last = match.start()
+    clauses.append(sentence[last:])
+    return [c for c in clauses if c.strip()]

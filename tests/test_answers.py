@@ -1,0 +1,196 @@
+"""The extractive answers over the two real support profiles: refusals that name the school, where it looked and
+how to reach it; comparisons per school that never mix the schools' text; regional standard text labelled; English
+phrasing around Dutch quotes; follow-ups resolved against the history, school included; yes/no only when the quote
+says so plainly. Plus the excerpt rules (lists, scope, context) on real profile text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.answer import Answer
+from assistant.config import Settings
+from assistant.excerpts import excerpts, with_context
+from assistant.question_terms import related
+from assistant.service import SopAssistant
+from cli_runs import MODEL
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.fixture(scope="module")
+def assistant(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> SopAssistant:
+    settings = Settings().with_(index_dir=tmp_path_factory.mktemp("answers-index"), embedding_model=MODEL)
+    service = SopAssistant(settings)
+    reports = service.index.ingest([sop_dir / "het-kristal.pdf", sop_dir / "kc-balans.pdf"])
+    assert [r.status for r in reports] == ["indexed", "indexed"]
+    return service
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cited_schools(answer: Answer, block: str) -> set[str]:
+    by_rank = {s.rank: s for s in answer.sources}
+    return {by_rank[int(n)].doc_id for n in MARKER.findall(block)}
+
+
+def assert_citations_hold(answer: Answer) -> None:
+    """Every [n] names a source that carries a quote, and every quote stands in its passage."""
+    by_rank = {s.rank: s for s in answer.sources}
+    for number in MARKER.findall(answer.answer):
+        source = by_rank[int(number)]
+        assert source.quote, f"[{number}] cites a source without a quote"
+    for source in answer.sources:
+        for part in source.quote.split(" … ") if source.quote else []:
+            assert flat(part) in flat(source.text), part
+
+
+def test_refusal_names_the_school_the_sections_searched_and_its_contact(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Heeft Balans schoolzwemmen of een eigen zwembad?")
+    assert answer.refused and answer.schools == ["kc-balans"]
+    assert "Kindcentrum Balans" in answer.answer and "niet" in answer.answer
+    searched = answer.answer.split("Ik heb gezocht in:")[1]
+    assert any(s.section.split(" › ")[0] in searched for s in answer.sources[:3])
+    assert "070-3175214" in answer.answer and "info@kcbalans.nl" in answer.answer
+    assert not any(s.quote for s in answer.sources)
+
+
+def test_refusal_without_contact_data_points_to_the_profiles_point_of_contact(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Heeft Het Kristal naschoolse opvang (BSO)?")
+    assert answer.refused
+    assert "BS Het Kristal" in answer.answer
+    assert "De intern begeleider is aanspreekpunt voor de ouders" in answer.answer
+
+
+def test_questions_for_facts_the_profile_lacks_are_refused(assistant: SopAssistant) -> None:
+    for question in ("Hoe heet de intern begeleider van Het Kristal?", "Hoe laat begint de school op Balans?"):
+        answer = assistant.ask(question)
+        assert answer.refused, answer.answer
+    english = assistant.ask("What time does school start in the morning at Balans?")
+    assert english.refused and english.language == "en"
+    assert english.answer.startswith("The support profile of Kindcentrum Balans does not answer this question.")
+
+
+def test_comparison_answers_per_school_and_never_mixes_their_text(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Welke van de twee scholen heeft een lift, Het Kristal of Balans?")
+    assert not answer.refused
+    blocks = answer.answer.split("\n\n")
+    kristal = next(b for b in blocks if "BS Het Kristal" in b.split("\n")[0])
+    balans = next(b for b in blocks if "Kindcentrum Balans" in b.split("\n")[0])
+    assert cited_schools(answer, kristal) == {"het-kristal"}
+    assert cited_schools(answer, balans) == {"kc-balans"}
+    assert kristal.startswith("Nee.") and re.search(r"Lift\s+nvt", kristal)
+    assert balans.startswith("Ja.") and "lift aanwezig" in balans
+    assert_citations_hold(answer)
+
+
+def test_question_naming_no_school_is_answered_for_each_school(assistant: SopAssistant) -> None:
+    answer = assistant.ask("is er een invalide toilet op school?")
+    assert set(answer.schools) == {"het-kristal", "kc-balans"}
+    for block in answer.answer.split("\n\n"):
+        school = "het-kristal" if "Het Kristal" in block.split("\n")[0] else "kc-balans"
+        assert cited_schools(answer, block) == {school}
+    assert "Er is een invalidetoilet beschikbaar" in answer.answer
+    assert re.search(r"Invalidetoilet\s+nvt", answer.answer)
+
+
+def test_regional_standard_text_is_labelled_and_school_text_is_not(assistant: SopAssistant) -> None:
+    regional = assistant.ask("Is 'stop-denk-doe' iets wat Balans specifiek zelf doet?")
+    assert "‘stop-denk-doe’" in regional.answer
+    assert "regionale standaardtekst" in regional.answer and "niet beschrijft wat Kindcentrum Balans zelf doet" in regional.answer
+    own = assistant.ask("Heeft Kindcentrum Balans een lift?")
+    assert "lift aanwezig" in own.answer and "regionale" not in own.answer
+
+
+def test_english_question_gets_english_phrasing_around_dutch_quotes(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Does Het Kristal have a lift?")
+    assert answer.language == "en"
+    assert answer.answer.startswith("No. According to the support profile (schoolondersteuningsprofiel) of BS Het Kristal")
+    assert re.search(r"“[^”]*Lift nvt[^”]*”", answer.answer)
+    assert "nvt = not applicable" in answer.answer
+    dutch = assistant.ask("Heeft Het Kristal een lift?")
+    assert dutch.answer.startswith("Nee. Volgens het schoolondersteuningsprofiel van BS Het Kristal")
+
+
+def test_follow_up_takes_topic_and_school_from_the_history(assistant: SopAssistant) -> None:
+    answer = assistant.ask("En een invalidetoilet?", ["Heeft Kindcentrum Balans een lift?"])
+    assert answer.schools == ["kc-balans"]
+    assert answer.answer.startswith("Ja.") and "Er is een invalidetoilet beschikbaar" in answer.answer
+    assert cited_schools(answer, answer.answer) == {"kc-balans"}
+
+    who = assistant.ask("wie zitten daarbij?", ["Hoe vaak zijn de groepsbesprekingen op Het Kristal?"])
+    assert who.schools == ["het-kristal"]
+    assert "Deze besprekingen vinden plaats tussen de leerkracht(en) en de IB-er." in who.answer
+
+
+def test_follow_up_naming_another_school_keeps_the_topic(assistant: SopAssistant) -> None:
+    answer = assistant.ask("En Balans?", ["Heeft Het Kristal een lift?"])
+    assert answer.schools == ["kc-balans"]
+    assert "lift aanwezig" in answer.answer
+    assert cited_schools(answer, answer.answer) == {"kc-balans"}
+
+
+def test_yes_or_no_only_when_the_quote_says_so_plainly(assistant: SopAssistant) -> None:
+    skipping = assistant.ask("kan mijn kind op het kristal een klas overslaan?")
+    assert not skipping.refused and "klas overslaat" in skipping.answer
+    assert not skipping.answer.startswith(("Ja.", "Nee."))
+    # 'Expertise autisme Nee' says nothing about whether the school is suitable.
+    suitable = assistant.ask("Is Het Kristal geschikt voor een kind met autisme?")
+    assert not suitable.answer.startswith(("Ja.", "Nee."))
+    plans = assistant.ask("Werken jullie op Het Kristal met kindplannen?")
+    assert plans.answer.startswith("Nee.") and "werken we niet met kindplannen" in plans.answer
+
+
+def test_list_question_quotes_the_whole_list_with_its_heading(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Wat valt bij Balans onder 'grens'?")
+    for item in ("(bijna) blind", "ernstige verstandelijke beperkingen", "zelfredzaamheid", "ODD/CD"):
+        assert item in answer.answer
+    fear = assistant.ask("Mijn dochter heeft last van faalangst, kan Balans haar helpen?")
+    # A list item comes with the line that says which list it is on.
+    assert "Grensgebied" in fear.answer and "Binnen het normprofiel" in fear.answer
+    assert_citations_hold(fear)
+
+
+def test_numbers_and_names_are_kept(assistant: SopAssistant) -> None:
+    budget = assistant.ask("Hoeveel budget voor basisondersteuning staat er voor 2023 begroot bij BS Het Kristal?")
+    for number in ("32.000", "8.500", "106"):
+        assert number in budget.answer
+    principal = assistant.ask("Who is the principal of Kindcentrum Balans and what's their email?")
+    assert "A. Gillet" in principal.answer and "agillet@kcbalans.nl" in principal.answer
+
+
+def test_excerpts_follow_lists_scope_and_leaning_sentences(sop_dir: Path) -> None:
+    text = (sop_dir / "kc-balans.txt").read_text(encoding="utf-8")
+    start = text.index("Op alle scholen beschikken leerkrachten over interventies")
+    block = text[start : text.index("Zowel", start) + 200]
+    units = excerpts(Document(page_content=block, metadata={"scope": "school"}))
+    stop = next(u for u in units if "stop-denk-doe" in u.text)
+    own = next(u for u in units if u.text.startswith("Op onze school"))
+    assert stop.regional and not own.regional
+
+    grens = "\n".join(["Grens", "• Leerlingen die (bijna) blind zijn", "• Leerlingen met ernstige verstandelijke",
+                       "beperkingen", "Grensgebied (grens individueel te bepalen n.a.v. indicatoren):", "• Faalangst"])
+    units = excerpts(Document(page_content=grens))
+    assert [units[i].text for i in with_context(units, 0, 900)] == [
+        "Grens", "• Leerlingen die (bijna) blind zijn", "• Leerlingen met ernstige verstandelijke beperkingen"]
+    item = len(units) - 1
+    assert [units[i].text for i in with_context(units, item, 900)][0].startswith("Grensgebied")
+
+    talk = "Bla. In juni is er een groepsbespreking gepland. Deze besprekingen vinden plaats tussen de leerkracht en de IB-er."
+    units = excerpts(Document(page_content=talk))
+    leaning = next(i for i, u in enumerate(units) if u.text.startswith("Deze"))
+    assert [units[i].text for i in with_context(units, leaning, 900)][0].startswith("In juni")
+
+
+def test_related_words_are_compounds_and_inflections_not_first_parts() -> None:
+    assert related("toilet", "invalidetoilet")
+    assert related("rekeninterventie", "interventie")
+    assert related("overslaan", "overslat")
+    assert related("info", "informatie")
+    assert not related("schoolzwem", "school")
+    assert not related("opp", "oppervlak")
