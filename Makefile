@@ -24,13 +24,17 @@ index: setup
 	$(BIN)/sop-assistant ingest examples/docs --index $(INDEX)
 
 run: index
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
+	SOP_INDEX_DIR=$(INDEX) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
 
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Speed and size for the two real SOPs plus BENCH_SIZES synthetic schools (bench/corpus.py); figures in
+# bench/RESULTS.md. The full run: make bench BENCH_SIZES=0,10,100,1000 BENCH_FLAGS=--server
+BENCH_SIZES ?= 0,200
+BENCH_FLAGS ?=
 bench: setup
-	$(BIN)/python bench/bench_retrieval.py
+	$(BIN)/python bench/bench_scale.py --sizes $(BENCH_SIZES) $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache

@@ -1,85 +1,68 @@
-"""Streamlit chat over the indexed support profiles. Thin on purpose: the logic lives in the packages."""
+"""Streamlit chat over the indexed support profiles. Thin on purpose: it puts the parts of ``assistant/ui`` together;
+the logic lives in the packages, where the tests reach it."""
 
 from __future__ import annotations
 
 import os
-import re
+
+# Before the imports: huggingface_hub reads it once, when it is first imported. No model hub, ever.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
 
 from assistant.config import Settings
 from assistant.service import SopAssistant
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-EXAMPLES = {
-    "Ouder": ["Kan mijn kind met dyslexie hier terecht?", "Is the school wheelchair accessible?"],
-    "Leerkracht": ["Hoe vaak zijn de groepsbesprekingen?", "Wie zitten er in het MDO?"],
-    "Adviseur": ["Welke scholen hebben een lift?", "Waar ligt de grens van de ondersteuning?"],
-}
-
-
-def as_text(text: str) -> str:
-    """Document text shown as text: markdown and HTML characters escaped, so a document cannot inject links."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+from assistant.ui.chat import Turn, answer_question, history_questions, show_turn
+from assistant.ui.comparison import show_comparison
+from assistant.ui.sidebar import school_filter, show_schools, show_upload
+from assistant.ui.start import PENDING_KEY, show_start
+from assistant.ui.texts import UiLanguage, text
 
 
 @st.cache_resource(show_spinner="Model en index laden…")
-def load_assistant() -> SopAssistant:
-    return SopAssistant(Settings.from_env())
+def load_assistant(settings: Settings) -> SopAssistant:
+    """One assistant (embedding model, index) per index location, shared by every session of the app."""
+    return SopAssistant(settings)
 
 
-def show_answer(answer: dict) -> None:
-    st.markdown(as_text(answer["answer"]))
-    cited = [s for s in answer["sources"] if s["quote"]]
-    for source in cited:
-        label = f"[{source['rank']}] {source['school']}, p. {source['page'] or '–'}, {source['section']}"
-        with st.expander(label):
-            st.markdown(f"**Citaat:** {as_text(source['quote'])}")
-            st.caption(as_text(source["text"]))
+def new_conversation() -> None:
+    st.session_state.turns = []
 
 
 def main() -> None:
-    st.set_page_config(page_title="SOP Assistent", page_icon="🏫")
-    assistant = load_assistant()
-    profiles = assistant.index.profiles()
+    language: UiLanguage = "en" if st.session_state.get("english") else "nl"
+    st.set_page_config(page_title=text(language, "page_title"), page_icon="🏫", layout="wide")
+    assistant = load_assistant(Settings.from_env())
+    turns: list[Turn] = st.session_state.setdefault("turns", [])
     with st.sidebar:
-        st.header("Scholen in de index")
-        for doc_id, profile in sorted(profiles.items()):
-            st.write(f"**{profile.school}** — {profile.city or '?'}, {profile.period or '?'} ({profile.chunks} passages)")
-        chosen = st.multiselect("Alleen deze scholen", sorted(profiles), format_func=lambda d: profiles[d].school)
-        if st.button("Nieuw gesprek"):
-            st.session_state.messages = []
-    st.title("SOP Assistent")
-    st.write(
-        "Stel een vraag over de ondersteuning op een school. Het antwoord komt uit het schoolondersteuningsprofiel, "
-        "met de bron erbij. Staat het er niet in, dan zeg ik dat."
+        st.toggle(text(language, "language_toggle"), key="english")
+        st.button(text(language, "new_conversation"), on_click=new_conversation, icon=":material/add_comment:")
+        profiles = assistant.index.profiles()
+        chosen = school_filter(profiles, language)
+        show_upload(assistant, language)
+        show_schools(assistant, profiles, language)
+    st.title(text(language, "title"))
+    view = st.radio(
+        text(language, "view_label"), ["chat", "compare"], format_func=lambda v: text(language, f"view_{v}"),
+        horizontal=True, key="view", label_visibility="collapsed",
     )
-    messages = st.session_state.setdefault("messages", [])
-    if not messages:
-        for audience, questions in EXAMPLES.items():
-            st.caption(audience)
-            for question in questions:
-                if st.button(question, key=f"example-{question}"):
-                    st.session_state.pending = question
-    for message in messages:
-        with st.chat_message(message["role"]):
-            if message["role"] == "user":
-                st.text(message["content"])
-            else:
-                show_answer(message["content"])
-    question = st.chat_input("Uw vraag") or st.session_state.pop("pending", None)
+    if view == "compare":
+        show_comparison(assistant, chosen, language)
+        return
+    # Streamlit pins the chat input to the bottom wherever it is called; read it first, so the start screen is
+    # left out as soon as there is a question.
+    question = st.chat_input(text(language, "chat_placeholder")) or st.session_state.pop(PENDING_KEY, None)
+    if not turns and not question:
+        first = min(profiles.values(), key=lambda p: p.school.lower()).school if profiles else None
+        show_start(first, language)
+    for position, turn in enumerate(turns):
+        show_turn(turn, profiles, assistant.settings.index_dir, str(position), language)
     if question:
-        history = [m["content"] for m in messages if m["role"] == "user"]
-        messages.append({"role": "user", "content": question})
-        with st.chat_message("user"):
-            st.text(question)
-        with st.chat_message("assistant"):
-            answer = assistant.ask(question, history, chosen or None).to_json()
-            show_answer(answer)
-        messages.append({"role": "assistant", "content": answer})
+        history = history_questions(turns)
+        question_turn = Turn("user", question)
+        show_turn(question_turn, profiles, assistant.settings.index_dir, str(len(turns)), language)
+        answer_turn = answer_question(assistant, question, history, chosen or None, str(len(turns) + 1), language)
+        turns.extend([question_turn, answer_turn])
 
 
 main()
