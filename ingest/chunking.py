@@ -118,14 +118,18 @@ def _long_unit_parts(unit: Unit, limit: int) -> list[Unit]:
 
 
 def _join(units: list[Unit]) -> str:
+    """Sentences of running text on one line; list items, table rows and what follows them on lines of their own
+    (a sentence after a table is no part of its last row)."""
     text = ""
+    previous: Unit | None = None
     for unit in units:
-        if not text:
+        if previous is None:
             text = unit.text
-        elif unit.kind == "text" and not text.endswith("\n") and units and text[-1:] not in ":" :
+        elif unit.kind == "text" and previous.kind == "text" and text[-1:] != ":":
             text += " " + unit.text
         else:
             text += "\n" + unit.text
+        previous = unit
     return text
 
 

@@ -1,11 +1,18 @@
-"""PDF loader (PyMuPDF): one Page per PDF page, text in reading order."""
+"""PDF loader (PyMuPDF): one Page per PDF page, text in reading order, ruled tables as rows of cells."""
 
 from __future__ import annotations
 
 import pymupdf
+from pymupdf.table import Table
 
 from assistant.errors import IngestError
 from ingest.model import LoadedDocument, Page
+
+# A ruled table has at least this many horizontal and vertical rules (line segments or rectangle edges). Looking
+# for tables costs a few tenths of a second per page, so pages with fewer rules (a header line, a footer line)
+# are read as plain text.
+_MIN_HORIZONTAL_RULES = 3
+_MIN_VERTICAL_RULES = 2
 
 
 def load_pdf(path: str, data: bytes) -> LoadedDocument:
@@ -22,10 +29,10 @@ def load_pdf(path: str, data: bytes) -> LoadedDocument:
         pages = []
         for number, pdf_page in enumerate(pdf, start=1):
             try:
-                text = pdf_page.get_text("text", sort=False)
+                lines = page_lines(pdf_page)
             except Exception as exc:
                 raise IngestError(path, f"page {number} cannot be read ({exc})") from exc
-            pages.append(Page(number=number, lines=text.splitlines()))
+            pages.append(Page(number=number, lines=lines))
         title = (pdf.metadata or {}).get("title") or None
     if not any(line.strip() for page in pages for line in page.lines):
         raise IngestError(
@@ -34,3 +41,62 @@ def load_pdf(path: str, data: bytes) -> LoadedDocument:
             "run OCR on it first (e.g. ocrmypdf) and ingest the result",
         )
     return LoadedDocument(path=path, file_format="pdf", pages=pages, title=title, page_count=len(pages))
+
+
+def page_lines(pdf_page: pymupdf.Page) -> list[str]:
+    """The page's text lines. A ruled table (Word and most PDF writers draw its grid) becomes one line per row,
+    ``| cell | cell |`` as the DOCX loader writes it, so a row keeps its cells together and its column headers
+    can explain it; the text layer alone gives one cell per line, and 'Lift' and 'Nee' lose each other."""
+    tables = _ruled_tables(pdf_page)
+    if not tables:
+        return pdf_page.get_text("text", sort=False).splitlines()
+    areas = [pymupdf.Rect(table.bbox) for table in tables]
+    words = pdf_page.get_text("words", sort=False)
+    lines: list[str] = []
+    placed: set[int] = set()
+    for block in pdf_page.get_text("dict", sort=False)["blocks"]:
+        for line in block.get("lines", []):  # image blocks have none
+            inside = next((n for n, area in enumerate(areas) if _centre(line["bbox"]) in area), None)
+            if inside is None:
+                lines.append("".join(span["text"] for span in line["spans"]))
+            elif inside not in placed:
+                placed.add(inside)
+                lines.extend(_table_rows(tables[inside], words))
+    return lines
+
+
+def _centre(bbox: tuple[float, float, float, float]) -> pymupdf.Point:
+    x0, y0, x1, y1 = bbox[:4]
+    return pymupdf.Point((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def _ruled_tables(pdf_page: pymupdf.Page) -> list[Table]:
+    horizontal = vertical = 0
+    for path in pdf_page.get_cdrawings():
+        for item in path["items"]:
+            if item[0] == "re":
+                horizontal, vertical = horizontal + 2, vertical + 2
+            elif item[0] == "l":
+                (ax, ay), (bx, by) = item[1], item[2]
+                horizontal += abs(ay - by) < 1
+                vertical += abs(ax - bx) < 1
+    if horizontal < _MIN_HORIZONTAL_RULES or vertical < _MIN_VERTICAL_RULES:
+        return []
+    return [table for table in pdf_page.find_tables().tables if table.row_count >= 2 and table.col_count >= 2]
+
+
+def _table_rows(table: Table, words: list[tuple]) -> list[str]:
+    """One ``| … |`` line per row; a word belongs to the cell its centre lies in (a cell's box touches the lines
+    above and below it, so clipping by the box would take their text too)."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if cell is None:  # covered by a merged cell
+                continue
+            area = pymupdf.Rect(cell)
+            cells.append(" ".join(word[4] for word in words if _centre(word) in area))
+        if any(cells):
+            rows.append("| " + " | ".join(cells) + " |")
+    # A blank line ends the table, so the text after it is not read as one more row.
+    return rows + [""]

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import takewhile
 
 from ingest.model import Block, Page, Scope
 
@@ -26,6 +27,7 @@ _VALUE_AT_END = re.compile(
 )
 _ANY_VALUE = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b", re.IGNORECASE)
 _LONE_VALUE = re.compile(r"^(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\W*$", re.IGNORECASE)
+_NUMBER_CELL = re.compile(r"^[€%]?\s?\d+(?:[.,]\d+)*\s?[€%]?$")
 _TWO_CELLS = re.compile(r"^(?P<label>\S.{0,60}?)\s{2,}(?P<value>\S.{0,80})$")
 # Inside a table a single space may part label and value when the value is unmistakable: a web or e-mail address,
 # a phone number, a name with initials ("M. Dries", "D. van der Meer") or a count ("Aantal intern begeleiders 4").
@@ -186,14 +188,16 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
             builder.heading(title, 2 if match.group(2) else 1, page, numbered=True)
             continue
         if line.startswith("|"):
-            cells = [cell.strip() for cell in line.strip("|").split("|")]
-            # A blank line before a row ends the previous table: the row is the next table's header.
-            after_other = bool(builder.blocks) and builder.blocks[-1].kind != "table_row"
-            if not state.table_header or after_other or (i > 0 and not lines[i - 1][0]):
-                state.table_header = cells
-                builder.add("table_row", " | ".join(cells), page, explained=" — ".join(c for c in cells if c))
-            else:
-                builder.add("table_row", " | ".join(cells), page, explained=_explain(cells, state))
+            cells = _pipe_cells(line)
+            # A blank line before a row ends the previous table: the row is the next table's first.
+            after_other = not builder.blocks or builder.blocks[-1].kind != "table_row"
+            if after_other or (i > 0 and not lines[i - 1][0]):
+                body = [_pipe_cells(row) for row, _ in takewhile(lambda item: item[0].startswith("|"), lines[i + 1 :])]
+                state.table_header = cells if _is_header_row(cells, body) else []
+                if state.table_header:
+                    builder.add("table_row", " | ".join(cells), page, explained=" — ".join(c for c in cells if c))
+                    continue
+            builder.add("table_row", " | ".join(cells), page, explained=_explain(cells, state))
             continue
         list_item = _LIST_ITEM.match(line)
         in_table = builder.open is None and bool(builder.blocks) and builder.blocks[-1].kind == "table_row"
@@ -261,6 +265,29 @@ def _sentence_goes_on(block: Block | None, next_line: str) -> bool:
         and next_line[:1].islower()
         and not _LIST_ITEM.match(next_line)
     )
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def _is_header_row(cells: list[str], body: list[list[str]]) -> bool:
+    """Whether a table's first row names its columns ('Voorziening | Aanwezig in de school'). A key-value table
+    ('School | OBS De Regenboog', 'Brinnummer | 99XA') has no such row, and a first row holding values ('Lift | nvt')
+    is a row like the others ('Aanwezig' over 'Ja' and 'Nee' still names a column). Two columns are only taken for
+    named ones when the rows below hold table values."""
+    for column, cell in enumerate(cells[1:], start=1):
+        below = {row[column].lower() for row in body if len(row) > column}
+        if _NUMBER_CELL.match(cell) or (_LONE_VALUE.match(cell) and cell.lower() in below):
+            return False
+    if len(cells) >= 3 or not body:
+        return True
+    values = [row[1] for row in body if len(row) >= 2]
+    return bool(values) and sum(_is_value(value) for value in values) >= len(values) / 2
+
+
+def _is_value(cell: str) -> bool:
+    return bool(_LONE_VALUE.match(cell) or _NUMBER_CELL.match(cell))
 
 
 def _ends_sentence(block: Block) -> bool:

@@ -95,7 +95,8 @@ def test_answer_shows_citations_and_a_sources_panel(app: AppTest) -> None:
     labels = [e.label for e in app.expander]
     assert any(label.startswith(r"\[1\] OBS De Regenboog · blz\. 7 · 4\.C") for label in labels)
     assert any(r":orange-background[**Op onze school\: ons gebouw uit 1974 heeft twee verdiepingen en geen lift\.**]" in v for v in shown)
-    assert app.status[0].label == "10 passages doorzocht, 3 geciteerd"
+    cited = [source for source in answer["sources"] if source["quote"]]
+    assert len(cited) >= 2 and app.status[0].label == f"10 passages doorzocht, {len(cited)} geciteerd"
     # The cited page of the original PDF, rendered with the quote highlighted, and the file itself.
     app.toggle(key="original-1-2").set_value(True).run()
     assert app.image and not app.exception

@@ -586,6 +586,82 @@ def test_second_adjacent_table_uses_its_own_header(tmp_path, fmt):
     assert lift and "Voorziening" in lift[0] and "Aanwezig in de school" in lift[0] and "Ja/nee" not in lift[0], lift
 
 
+CONTACT = [("School", SCHOOL), ("Brinnummer", "99XA"), ("Telefoon", "015-2101234")]
+
+
+def _write_ruled_pdf(path: Path) -> None:
+    """A PDF as Word or reportlab writes it: tables drawn with a grid, each cell its own text block."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")])
+
+    def ruled(rows: list[tuple[str, str]]) -> Table:
+        table = Table(rows)
+        table.setStyle(grid)
+        return table
+
+    SimpleDocTemplate(str(path), pagesize=A4).build([
+        Paragraph(f"Schoolondersteuningsprofiel {SCHOOL}", styles["Title"]),
+        ruled(CONTACT),
+        Paragraph("1. Fysieke toegankelijkheid", styles["Heading1"]),
+        Paragraph(OURS, styles["Normal"]),
+        ruled(FACILITIES),
+        Paragraph("Het gebouw is gelijkvloers en heeft brede deuren.", styles["Normal"]),
+        PageBreak(),
+        Paragraph("2. Expertise", styles["Heading1"]),
+        Paragraph(REGIONAL, styles["Normal"]),
+    ])
+
+
+def test_ruled_pdf_table_rows_keep_their_cells_and_headers(tmp_path):
+    path = tmp_path / "zonnewijzer.pdf"
+    _write_ruled_pdf(path)
+    profile = read_support_profile(path, CHUNK_CHARS, MAX_BYTES)
+    lift = explained_lines(profile, "Lift")
+    toilet = explained_lines(profile, "Invalidetoilet")
+    assert lift and re.search(r"Voorziening:\s*Lift\b.*Aanwezig in de school:\s*Ja\b", lift[0]), lift
+    assert toilet and re.search(r"Voorziening:\s*Invalidetoilet\b.*Aanwezig in de school:\s*Nee\b", toilet[0]), toilet
+    holders = [c for c in profile.chunks if "Lift" in c.page_content]
+    assert holders and holders[0].metadata["page"] == 1 and holders[0].metadata["kind"] == "table"
+    assert "Fysieke toegankelijkheid" in holders[0].metadata["section"]
+    # Read one cell per line, the cells would pass for headings ('› Ja') and the rows would be lost.
+    sections = {c.metadata["section"] for c in profile.chunks}
+    assert not any(s.endswith(("› Ja", "› Nee", "› Lift", "› Aanwezig in de school")) for s in sections), sections
+    text = norm("\n".join(c.page_content for c in profile.chunks))
+    assert "Het gebouw is gelijkvloers en heeft brede deuren." in text and REGIONAL in text
+    assert [c.metadata["page"] for c in profile.chunks if REGIONAL in norm(c.page_content)] == [2]
+
+
+def _key_value_table(fmt: str, path: Path) -> None:
+    if fmt == "pdf":
+        _write_ruled_pdf(path)
+    elif fmt == "md":
+        rows = [f"| {a} | {b} |" for a, b in CONTACT]
+        path.write_text(f"# {SCHOOL}\n\n## Contact\n\n" + "\n".join([rows[0], "|---|---|", *rows[1:]]) + "\n")
+    else:
+        import docx
+
+        document = docx.Document()
+        document.add_heading(SCHOOL, level=1)
+        table = document.add_table(rows=len(CONTACT), cols=2)
+        for r, (a, b) in enumerate(CONTACT):
+            table.cell(r, 0).text = a
+            table.cell(r, 1).text = b
+        document.save(path)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
+def test_key_value_table_rows_are_not_explained_by_the_first_row(tmp_path, fmt):
+    """'School | OBS …' is the first row of a contact table, not the names of its columns."""
+    path = tmp_path / f"zonnewijzer.{fmt}"
+    _key_value_table(fmt, path)
+    brin = explained_lines(read_support_profile(path, CHUNK_CHARS, MAX_BYTES), "Brinnummer")
+    assert brin and "Brinnummer — 99XA" in brin[0] and "School:" not in brin[0], brin
+
+
 @pytest.mark.parametrize(
     "filename, content",
     [
