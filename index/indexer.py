@@ -16,10 +16,10 @@ from filelock import FileLock, Timeout
 from assistant.config import Settings
 from assistant.errors import IndexStoreError, IngestError, SopError
 from index.embeddings import load_embeddings, use_cpu_threads
-from index.lexical import ChunkWords, LexicalIndex, search_text, words_of
+from index.lexical import FORMAT as LEXICAL_FORMAT, ChunkWords, LexicalIndex, search_text, words_of
 from index.store import ChunkStore, IndexedProfile
 from ingest.loader import SUPPORTED_SUFFIXES
-from ingest.pipeline import doc_id_for, file_fingerprint, read_support_profile
+from ingest.pipeline import doc_id_for, file_fingerprint, read_support_profile, reader_version
 
 
 @dataclass
@@ -150,8 +150,9 @@ class SupportProfileIndex:
         doc_id = doc_id_for(path)
         try:
             fingerprint = file_fingerprint(path)
+            reader = reader_version(self.settings.chunk_chars)
             known = self.store.profiles().get(doc_id)
-            if known and known.fingerprint == fingerprint:
+            if known and known.fingerprint == fingerprint and known.reader == reader:
                 return IngestReport(str(path), doc_id, known.school, "unchanged", known.chunks, known.pages)
             if known and _another_file(known.path, path):
                 raise IngestError(
@@ -174,6 +175,7 @@ class SupportProfileIndex:
                 period=profile.info.period,
                 brin=profile.info.brin,
                 file_format=profile.file_format,
+                reader=reader,
             )
             self.store.replace_profile(entry, profile.chunks, vectors)
             return IngestReport(str(path), doc_id, entry.school, "indexed", entry.chunks, entry.pages)
@@ -203,5 +205,5 @@ def _another_file(indexed_path: str, path: Path) -> bool:
 
 
 def _stamp(profiles: dict[str, IndexedProfile]) -> str:
-    joined = "|".join(f"{doc_id}:{profiles[doc_id].version}" for doc_id in sorted(profiles))
+    joined = LEXICAL_FORMAT + "|" + "|".join(f"{doc_id}:{profiles[doc_id].version}" for doc_id in sorted(profiles))
     return hashlib.sha256(joined.encode()).hexdigest()[:16]

@@ -22,6 +22,10 @@ from rapidfuzz import fuzz, process
 from bm25s.stopwords import STOPWORDS_DUTCH
 from langchain_core.documents import Document
 
+from assistant.code_version import files_fingerprint
+
+# This module turns chunks into words and BM25 tokens: a saved index or word list made by other code is rebuilt.
+FORMAT = files_fingerprint([Path(__file__)])
 _WORD = re.compile(r"[a-zà-ÿ0-9]+(?:[-/][a-zà-ÿ0-9]+)*", re.IGNORECASE)
 _STEMMER = Stemmer.Stemmer("dutch")
 _STOP = set(STOPWORDS_DUTCH)
@@ -224,7 +228,7 @@ class ChunkWords:
         self.folder = folder
 
     def _path(self, doc_id: str, version: str) -> Path:
-        return self.folder / f"{doc_id}@{version}.json"
+        return self.folder / f"{doc_id}@{version}.{FORMAT}.json"
 
     def load(self, doc_id: str, version: str) -> tuple[list[str], list[list[str]]] | None:
         try:

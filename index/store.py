@@ -57,6 +57,8 @@ class IndexedProfile:
     period: str = ""
     brin: str = ""
     file_format: str = ""
+    # ingest.pipeline.reader_version of the code that read the file ("" in manifests written before it existed).
+    reader: str = ""
 
 
 class _OwnEmbeddingFunction(EmbeddingFunction[Documents]):

@@ -10,6 +10,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 from slugify import slugify
 
+from assistant.code_version import package_fingerprint
 from assistant.errors import IngestError
 from ingest.chunking import chunk_blocks
 from ingest.clean import clean_pages
@@ -33,6 +34,12 @@ class SupportProfile:
 def doc_id_for(path: Path) -> str:
     """The contract's document id: the slug of the file name without extension (`Het Kristal.pdf` → `het-kristal`)."""
     return slugify(path.stem) or "document"
+
+
+def reader_version(chunk_chars: int) -> str:
+    """What read a file into chunks: this package's code and the chunk size. A file indexed by another reader is
+    read again on the next ingest, even when the file itself is unchanged."""
+    return f"{package_fingerprint('ingest')}-{chunk_chars}"
 
 
 def file_fingerprint(path: Path) -> str:

@@ -213,3 +213,25 @@ def test_a_later_run_does_not_let_another_file_take_over_a_doc_id(index, tmp_pat
     assert moved.status == "indexed"
     assert "iepenzaden" in all_text(index, "de-iep") and "iepenbladeren" not in all_text(index, "de-iep")
     assert "de-iep" not in lexical_docs(index, "iepenbladeren")
+
+
+def test_an_unchanged_file_read_by_other_code_or_chunk_size_is_read_again(index, tmp_path, monkeypatch):
+    """After an upgrade of the reader (or a new SOP_CHUNK_CHARS) an unchanged file is not left as the old code cut it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "de-beuk.txt").write_text(long_profile("Basisschool De Beuk", "beukennootjes"), encoding="utf-8")
+    [first] = index.ingest([folder])
+    assert first.status == "indexed"
+
+    monkeypatch.setattr("index.indexer.reader_version", lambda chunk_chars: f"an-older-reader-{chunk_chars}")
+    [upgraded] = index.ingest([folder])
+    assert upgraded.status == "indexed"
+    assert_no_duplicates(index, "de-beuk", upgraded.chunks)
+    [again] = index.ingest([folder])
+    assert again.status == "unchanged"
+
+    smaller = SupportProfileIndex(index.settings.with_(chunk_chars=400))
+    [rechunked] = smaller.ingest([folder])
+    assert rechunked.status == "indexed" and rechunked.chunks > upgraded.chunks
+    assert_no_duplicates(smaller, "de-beuk", rechunked.chunks)
+    assert "beukennootjes" in all_text(smaller, "de-beuk")
