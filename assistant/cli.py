@@ -117,11 +117,12 @@ def _source_lines(sources: list) -> str:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from assistant.profile import matrix_rows_for_json, support_matrix
+    from assistant.matrix_cache import MatrixRows
+    from assistant.profile import matrix_rows_for_json
     from index.indexer import SupportProfileIndex
 
     index = SupportProfileIndex(_settings(args))
-    matrix = support_matrix(index)
+    matrix = MatrixRows.of(index).matrix(index.profiles())
     rows = matrix_rows_for_json(matrix)
     if args.csv:
         from assistant.matrix_export import matrix_csv

@@ -109,41 +109,53 @@ def compose_matrix_answer(
             if status.status == "unknown" or not status.cell.quote:
                 unknown.append(status.school)
                 continue
-            rank = _cite(status, retrieved, chunks_of, sources, by_rank)
-            quote = " ".join(status.cell.quote.split())
+            cell = status.cell
+            rank = _cite(status, cell.quote, cell.page, cell.section, retrieved, chunks_of, sources, by_rank)
             note = f" {words['regional_note']}" if by_rank[rank].scope == "regional" else ""
-            lines.append(f"- {status.school}: {status_word(status.status, language)} — “{quote}” [{rank}]{note}")
+            line = f"- {status.school}: {status_word(status.status, language)} — “{_flat(cell.quote)}” [{rank}]{note}"
+            if cell.second is not None and cell.second.quote:
+                # A border or limit that rests on two signals ('Lift | Nee' and a Grens item) shows both.
+                second = cell.second
+                other = _cite(status, second.quote, second.page, second.section, retrieved, chunks_of, sources, by_rank)
+                line += words["second"].format(quote=_flat(second.quote), rank=other)
+            lines.append(line)
         if unknown:
             lines.append(words["unknown_schools"].format(schools=", ".join(unknown)))
     schools = list(dict.fromkeys(s.doc_id for s in statuses))
     return Answer(question, "\n".join(lines), language, False, schools, sources)
 
 
+def _flat(quote: str) -> str:
+    return " ".join(quote.split())
+
+
 def _cite(
     status: SchoolStatus,
+    quote: str,
+    page: int | None,
+    section: str,
     retrieved: Sequence[Document],
     chunks_of: Callable[[str], list[Document]],
     sources: list[Citation],
     by_rank: dict[int, Citation],
 ) -> int:
-    """The rank of the source quoting this status, adding the passage that holds it when retrieval missed it."""
-    document = _holding(retrieved, status.doc_id, status.cell.quote)
+    """The rank of the source holding a quote of this school's cell, adding that passage when retrieval missed it."""
+    document = _holding(retrieved, status.doc_id, quote)
     if document is not None:
         citation = by_rank[int(document.metadata["rank"])]
-        quote = _verbatim(document, status.cell.quote)
-        if quote not in citation.quote:
-            citation.quote = f"{citation.quote} {quote}".strip()
+        verbatim = _verbatim(document, quote)
+        if verbatim not in citation.quote:
+            citation.quote = f"{citation.quote} {verbatim}".strip()
         return citation.rank
-    document = _holding(chunks_of(status.doc_id), status.doc_id, status.cell.quote)
+    document = _holding(chunks_of(status.doc_id), status.doc_id, quote)
     rank = len(sources) + 1
     if document is None:
         # The matrix quotes the profile's own text, so this is rare (e.g. a quote spanning two chunks): cite the
         # matrix cell itself, with its page and section.
-        citation = Citation(rank, status.doc_id, status.school, status.cell.page, status.cell.section,
-                            status.cell.quote, status.cell.quote, 0.0)
+        citation = Citation(rank, status.doc_id, status.school, page, section, quote, quote, 0.0)
     else:
         document = Document(page_content=document.page_content, metadata={**document.metadata, "rank": rank, "score": 0.0})
-        citation = citation_for(document, _verbatim(document, status.cell.quote))
+        citation = citation_for(document, _verbatim(document, quote))
     sources.append(citation)
     by_rank[rank] = citation
     return rank

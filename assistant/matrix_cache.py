@@ -14,18 +14,25 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from assistant.profile import Cell, Evidence, school_matrix
+from assistant.profile import RULES, Cell, Evidence, school_matrix
+from index.indexer import SupportProfileIndex
 from index.store import ChunkStore, IndexedProfile
 
 
 class MatrixRows:
-    """The matrix rows of an index's profiles, by doc_id, for the versions the manifest lists."""
+    """The matrix rows of an index's profiles, by doc_id, for the versions the manifest lists (a row worked out by
+    other matrix rules is worked out again)."""
 
     def __init__(self, folder: Path, store: ChunkStore) -> None:
         self.folder = folder
         self.store = store
         self._rows: dict[tuple[str, str], tuple[dict[str, Cell], list[str]]] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, index: SupportProfileIndex) -> "MatrixRows":
+        """The rows kept beside this index (in its folder, also when the chunks live in a Chroma server)."""
+        return cls(index.settings.index_dir / "matrix", index.store)
 
     def matrix(self, profiles: dict[str, IndexedProfile]) -> dict[str, dict[str, Cell]]:
         """``{doc_id: {category: Cell}}`` for every indexed profile, in doc_id order."""
@@ -49,7 +56,7 @@ class MatrixRows:
         return self._rows[key]
 
     def _path(self, doc_id: str, version: str) -> Path:
-        return self.folder / f"{doc_id}@{version}.json"
+        return self.folder / f"{doc_id}@{version}.{RULES}.json"
 
     def _load(self, doc_id: str, version: str) -> tuple[dict[str, Cell], list[str]] | None:
         try:

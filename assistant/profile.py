@@ -17,15 +17,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import Literal
 
 from langchain_core.documents import Document
 
 from assistant.citations import page_of
+from assistant.code_version import files_fingerprint
 
-if TYPE_CHECKING:
-    from index.indexer import SupportProfileIndex
-
+# The rules that make a matrix row: this module and its data. A row saved under other rules is worked out again.
+RULES = files_fingerprint([Path(__file__), Path(str(resources.files("assistant.data").joinpath("categories.json")))])
 Status = Literal["yes", "no", "border", "limit", "unknown"]
 STATUSES: tuple[Status, ...] = ("yes", "no", "border", "limit", "unknown")
 
@@ -378,6 +379,9 @@ def _decide(signals: list[_Signal]) -> Cell:
     )
     statuses = {signal.status for signal in considered}
     status: Status = considered[0].status if len(statuses) == 1 else "border"
+    if statuses == {"no", "limit"}:
+        # Not a conflict: 'Lift | Nee' and a Grens item 'ons gebouw heeft geen lift' agree; the Grens item says more.
+        status = "limit"
     primary = next((s for s in considered if s.status == status), considered[0])
     second = next((s.evidence for s in considered if s.status != primary.status), None)
     evidence = primary.evidence
@@ -388,17 +392,6 @@ def school_matrix(chunks: Sequence[Document]) -> dict[str, Cell]:
     """The matrix row of one profile, from its chunks in document order."""
     signals = list(_signals(chunks))
     return {category: _decide([s for s in signals if s.category == category]) for category in categories()}
-
-
-def support_matrix(index: SupportProfileIndex) -> dict[str, dict[str, Cell]]:
-    """``{doc_id: {category: Cell}}`` for every indexed profile (only the version the manifest lists)."""
-    matrix: dict[str, dict[str, Cell]] = {}
-    for doc_id, profile in sorted(index.profiles().items()):
-        chunks = index.store.chunks_of(doc_id)
-        # An interrupted re-ingest can leave an older version's chunks; only the manifest's version counts.
-        current = [c for c in chunks if c.metadata.get("version", profile.version) == profile.version]
-        matrix[doc_id] = school_matrix(current)
-    return matrix
 
 
 def matrix_rows_for_json(

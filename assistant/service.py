@@ -39,7 +39,7 @@ class SopAssistant:
         self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
         self.composer = composer or make_composer(settings)
         self._contacts: dict[str, str] = {}
-        self._matrix_rows = MatrixRows(settings.index_dir / "matrix", self.index.store)
+        self._matrix_rows = MatrixRows.of(self.index)
 
     def contacts(self, doc_ids: list[str]) -> Mapping[str, str]:
         """Each school's contact lines, read from its profile only when an answer asks for them (a refusal):

@@ -90,6 +90,14 @@ def test_conflicting_signals_give_border_with_both_citations():
     assert {cell.page, cell.second.page} == {13, 15}
 
 
+def test_a_table_no_and_a_grens_item_agree_on_limit():
+    table = chunk("Voorziening Aanwezig in de school\nLift  Nee", kind="table", page=7)
+    grens = chunk("Grens:\n• Leerlingen in een rolstoel; ons gebouw heeft geen lift.", section="5.B Grens", page=8, index=1)
+    cell = school_matrix([table, grens])["lift"]
+    assert (cell.status, cell.page) == ("limit", 8)
+    assert cell.second is not None and (cell.second.status, cell.second.quote) == ("no", "Lift  Nee")
+
+
 def test_grens_and_grensgebied_lists():
     lists = chunk(
         "Grens:\n• Leerlingen die doof zijn\nGrensgebied (per kind bekeken):\n• Slechtziendheid\n"
@@ -133,7 +141,7 @@ def matrix(tmp_path_factory):
     if not all(path.is_file() for path in PDFS.values()):
         pytest.skip(f"real support profiles not found in {SOP_DIR}")
     from assistant.config import Settings
-    from assistant.profile import support_matrix
+    from assistant.matrix_cache import MatrixRows
     from index.indexer import SupportProfileIndex
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("matrix-index"), embedding_model="all-minilm-l6-v2")
@@ -141,7 +149,7 @@ def matrix(tmp_path_factory):
     reports = index.ingest(list(PDFS.values()))
     assert {r.status for r in reports} == {"indexed"}, reports
     chunks = {doc_id: [c.page_content for c in index.store.chunks_of(doc_id)] for doc_id in PDFS}
-    return support_matrix(index), chunks
+    return MatrixRows.of(index).matrix(index.profiles()), chunks
 
 
 @pytest.fixture(scope="module")

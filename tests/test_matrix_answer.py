@@ -101,3 +101,21 @@ def test_matrix_csv_has_every_cell_of_the_json_matrix(index: Path) -> None:
         assert row["status"] == cell["status"]
         assert row["quote"] == " ".join(cell["quote"].split())
         assert row["page"] == ("" if cell["page"] is None else str(cell["page"]))
+
+
+def test_matrix_rows_saved_under_other_rules_are_worked_out_again(index: Path, tmp_path: Path) -> None:
+    """Rows are kept on disk per document version; after an upgrade of the matrix rules they must not be reused."""
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    fresh = cli(copy, "matrix", "--json")
+    saved = sorted((copy / "matrix").glob("*.json"))
+    assert {path.name.split("@")[0] for path in saved} == set(fresh)
+    for path in saved:
+        row = json.loads(path.read_text(encoding="utf-8"))
+        row["cells"]["lift"] = {**row["cells"]["lift"], "status": "yes", "quote": "STALE ROW OF OLDER RULES"}
+        doc_version = path.name.rsplit(".", 2)[0]
+        path.unlink()
+        (copy / "matrix" / f"{doc_version}.0123456789ab.json").write_text(json.dumps(row), encoding="utf-8")
+    assert cli(copy, "matrix", "--json") == fresh
