@@ -254,6 +254,9 @@ def test_quote_is_marked_inside_its_passage() -> None:
     # Two sentences quoted from two places give two marks; an unknown quote none.
     assert len(quote_spans(passage, "Het gebouw is oud. Einde van de tekst.")) == 2
     assert quote_spans(passage, "Niet in de passage.") == []
+    # Quotes from two places of one passage, as the sources panel gets them ('… ' between), and table rows.
+    rows = "Voorziening | Aanwezig\nLift | Nee\nInvalidetoilet | Nee\nHet gebouw is niet rolstoelvriendelijk."
+    assert len(quote_spans(rows, "Lift | Nee Invalidetoilet | Nee … Het gebouw is niet rolstoelvriendelijk.")) == 2
     marked = highlighted(passage, "De school heeft geen lift.")
     assert ":orange-background[**De school heeft   geen**]  \n:orange-background[**lift\\.**]" in marked
 

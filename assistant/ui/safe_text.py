@@ -15,8 +15,9 @@ _WORD_JOINER = "\u2060"
 _MARK_OPEN, _MARK_CLOSE = ":orange-background[**", "**]"
 _LEADING_SPACE = re.compile(r"(?m)^[ \t]+")
 _BULLET = re.compile(r"(?m)^\\- ")
-# An answer quotes several sentences of one passage joined by a space; they are looked up one by one.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+# An answer quotes several sentences of one passage joined by a space, and quotes from different places of a
+# passage joined by ' … '; they are looked up one by one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n|\s…\s")
 
 
 def as_text(text: str, bullets: bool = False) -> str:
