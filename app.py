@@ -21,8 +21,9 @@ from assistant.ui.texts import UiLanguage, text
 
 @st.cache_resource(show_spinner="Model en index laden…")
 def load_assistant(settings: Settings) -> SopAssistant:
-    """One assistant (embedding model, index) per index location, shared by every session of the app."""
-    return SopAssistant(settings)
+    """One assistant (embedding model, index) per index location, shared by every session of the app. The model
+    loads in the background: the page is shown meanwhile, and the first question waits for it."""
+    return SopAssistant(settings, model_in_background=True)
 
 
 def new_conversation() -> None:

@@ -33,9 +33,11 @@ def make_composer(settings: Settings) -> AnswerComposer:
 class SopAssistant:
     """Answers questions over one index."""
 
-    def __init__(self, settings: Settings, composer: AnswerComposer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, composer: AnswerComposer | None = None, model_in_background: bool = False
+    ) -> None:
         self.settings = settings
-        self.index = SupportProfileIndex(settings)
+        self.index = SupportProfileIndex(settings, model_in_background)
         self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
         self.composer = composer or make_composer(settings)
         self._contacts: dict[str, str] = {}

