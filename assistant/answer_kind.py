@@ -29,11 +29,19 @@ _NUMBER_QUESTION = re.compile(
 _NUMBER = re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|eenmaal|tweemaal|driemaal|jaarlijks|"
                      r"wekelijks|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
                      r"december)\b", re.IGNORECASE)
+_COUNT_ROW = re.compile(r"\baantal\b[^.\d]{0,60}\d", re.IGNORECASE)
 _SUBJECT_CHARS = 60
 # What a sentence holding the asked kind of fact gains in ranking (a share of the question's key terms).
 _BONUS = 0.1
 _LIST_QUESTION = re.compile(r"\b(welke|wie|allemaal|which|who|what are)\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(r"\b(wie|who|whom)\b", re.IGNORECASE)
+# 'Bij wie moet ik zijn …', 'Who should I contact …': the person to turn to, which profiles name as such.
+_CONTACT_QUESTION = re.compile(
+    r"\bbij wie\b|\bwie (moet|kan|mag) ik\b|\b(aanspreekpunt|contactpersoon)\b"
+    r"|\bwho (should|do|can|could) (i|we)\b|\bwho is the (contact|person)\b|\bcontact person\b",
+    re.IGNORECASE,
+)
+_CONTACT_ROLE = re.compile(r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon|eerste contact|terecht bij)\b", re.IGNORECASE)
 _ROLE = re.compile(
     r"\b(leerkracht\w*|leraar|leraren|intern begeleider\w*|ib[-’']?ers?|directeur\w*|directie|ouders?|adviseur\w*|"
     r"coördinator\w*|specialist\w*|\w*coach|\w*werker|medewerker\w*|smw[-’']?ers?|jgz|\w*arts|\w*therapeut\w*|"
@@ -70,11 +78,17 @@ def asks_list(question: str) -> bool:
 def kind_bonus(question: str, text: str) -> float:
     """How well the text holds the kind of fact the question asks for: a number or date for 'Hoeveel …',
     'Wanneer …', 'How long …'; a person or role for 'Wie …', 'Bij wie …', 'Who …' (more when the role is the
-    subject, named early: 'De intern begeleider is aanspreekpunt …')."""
+    subject, named early: 'De intern begeleider is aanspreekpunt …', and more again when the question asks whom to
+    turn to and the sentence names a point of contact)."""
     if _NUMBER_QUESTION.search(question):
-        return _BONUS if _NUMBER.search(text) else 0.0
+        if not _NUMBER.search(text):
+            return 0.0
+        # A count in a table row ('Aantal intern begeleiders 4') is what 'Hoeveel …' asks for.
+        return _BONUS * (2.0 if _COUNT_ROW.search(text) else 1.0)
     if _PERSON_QUESTION.search(question) and _ROLE.search(text):
-        return _BONUS * (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0)
+        # The sentence that names someone as the point of contact answers 'bij wie …' better than any other role.
+        contact = 2.0 if _CONTACT_QUESTION.search(question) and _CONTACT_ROLE.search(text) else 1.0
+        return _BONUS * (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0) * contact
     return 0.0
 
 

@@ -28,6 +28,9 @@ _GLOSSARY: dict[str, list[str]] = {
 _ABBREVIATIONS: list[list[str]] = json.loads(
     resources.files("assistant.data").joinpath("abbreviations.json").read_text()
 )["groups"]
+_EXPANSIONS: dict[str, list[str]] = json.loads(
+    resources.files("assistant.data").joinpath("query_expansions.json").read_text()
+)["expansions"]
 # How many candidates each ranking contributes before fusion.
 _CANDIDATES = 60
 
@@ -45,6 +48,14 @@ def translate_terms(question: str) -> str:
     for term, dutch in _GLOSSARY.items():
         if _pattern(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])").search(lowered):
             found.extend(dutch)
+    return " ".join(dict.fromkeys(found))
+
+
+def expand_question_words(question: str) -> str:
+    """The words profiles use for what a question asks with ('hoeveel' → 'aantal')."""
+    lowered = question.lower()
+    found = [word for asked, words in _EXPANSIONS.items() if _pattern(rf"(?<!\w){re.escape(asked)}(?!\w)").search(lowered)
+             for word in words]
     return " ".join(dict.fromkeys(found))
 
 
@@ -111,7 +122,7 @@ class SopRetriever(BaseRetriever):
         query = without_school_names(resolved.retrieval_query, names, targets)
         if language != "nl":
             query = f"{query} {translate_terms(query)}"
-        query = f"{query} {expand_abbreviations(query)}"
+        query = f"{query} {expand_abbreviations(query)} {expand_question_words(query)}"
         documents = self._search(query, targets or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))

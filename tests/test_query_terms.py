@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from assistant.retrieval import expand_abbreviations
+from assistant.answer_kind import kind_bonus
+from assistant.retrieval import expand_abbreviations, expand_question_words
 from assistant.schools import school_names, without_school_names
 from index.lexical import LexicalIndex
 
@@ -23,6 +24,22 @@ def test_abbreviations_expand_both_ways():
     assert "ib" in expand_abbreviations("Hoeveel intern begeleiders zijn er?").split()
     assert "intern begeleider" in expand_abbreviations("Wanneer spreek ik de IB’er?")
     assert expand_abbreviations("So what does the school offer?") == ""
+
+
+def test_how_many_is_searched_as_the_count_profiles_write():
+    assert expand_question_words("Hoeveel intern begeleiders heeft Balans?") == "aantal"
+    assert expand_question_words("How many pupils does the school have?") == "aantal"
+    assert expand_question_words("Wie is de intern begeleider?") == ""
+
+
+def test_the_asked_kind_of_fact_ranks_higher():
+    how_many = "Hoeveel intern begeleiders heeft Balans?"
+    assert kind_bonus(how_many, "Aantal intern begeleiders 4") > kind_bonus(how_many, "Drie keer per jaar is er overleg.")
+    assert kind_bonus(how_many, "De intern begeleider bespreekt de groep.") == 0.0
+    whom = "Bij wie moet ik zijn als mijn kind extra hulp nodig heeft?"
+    contact = kind_bonus(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
+    role = kind_bonus(whom, "De intern begeleider brengt de problematiek in kaart.")
+    assert contact > role > 0.0
 
 
 def _chunk(number: int, text: str) -> Document:
