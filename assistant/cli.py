@@ -66,7 +66,10 @@ def _ingest(args: argparse.Namespace) -> int:
     from index.indexer import SupportProfileIndex
 
     missing = [p for p in args.paths if not p.exists()]
-    index = SupportProfileIndex(_settings(args))
+    # Embedding a batch of passages is the bulk of an ingest, and this process answers no questions meanwhile:
+    # measured on 2 idle cores, 37 chunks/s with two threads against 20 with one.
+    settings = _settings(args)
+    index = SupportProfileIndex(settings.with_(embedding_threads=settings.ingest_threads))
 
     def report(item: object) -> None:
         data = asdict(item)  # type: ignore[call-overload]

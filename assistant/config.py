@@ -17,7 +17,8 @@
 | SOP_MAX_FILE_MB | 100 | larger files are refused at ingest (and at upload) |
 | SOP_MAX_UPLOAD_FILES | 20 | most files one upload may hold |
 | SOP_MAX_UPLOAD_MB | 200 | most megabytes one upload may hold in all |
-| SOP_EMBEDDING_THREADS | 1 | CPU threads of the embedding model (more only pays on an otherwise idle machine) |
+| SOP_EMBEDDING_THREADS | 1 | CPU threads of the embedding model when answering (several questions at once each take one) |
+| SOP_INGEST_THREADS | all cores | CPU threads of the embedding model in the ``ingest`` command (a batch job of its own) |
 | SOP_LOCK_TIMEOUT | 600 | seconds an ingest waits for another ingest into the same index to finish |
 """
 
@@ -58,6 +59,7 @@ class Settings:
     max_upload_mb: int = 200
     lock_timeout: float = 600.0
     embedding_threads: int = 1
+    ingest_threads: int = os.cpu_count() or 1
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -82,6 +84,7 @@ class Settings:
             max_upload_mb=int(_env("MAX_UPLOAD_MB", "200")),
             lock_timeout=float(_env("LOCK_TIMEOUT", "600")),
             embedding_threads=int(_env("EMBEDDING_THREADS", "1")),
+            ingest_threads=int(_env("INGEST_THREADS", str(os.cpu_count() or 1))),
         )
 
     def with_(self, **changes: object) -> "Settings":
