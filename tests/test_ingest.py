@@ -564,16 +564,21 @@ def _two_tables(fmt: str, path: Path) -> None:
 
         path.write_text(f"<html><body><h1>Basisschool De Linde</h1><h2>Ondersteuning</h2>{html(expertise)}{html(facilities)}</body></html>")
     else:
-        import docx
+        _docx_tables(path, "Ondersteuning", [expertise, facilities])
 
-        document = docx.Document()
-        document.add_heading("Ondersteuning", level=1)
-        for rows in (expertise, facilities):
-            table = document.add_table(rows=len(rows), cols=2)
-            for r, (a, b) in enumerate(rows):
-                table.cell(r, 0).text = a
-                table.cell(r, 1).text = b
-        document.save(path)
+
+def _docx_tables(path: Path, heading: str, tables: list[list[tuple[str, str]]]) -> None:
+    """A Word document: a heading, then two-column tables one after the other."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(heading, level=1)
+    for rows in tables:
+        table = document.add_table(rows=len(rows), cols=2)
+        for r, (a, b) in enumerate(rows):
+            table.cell(r, 0).text = a
+            table.cell(r, 1).text = b
+    document.save(path)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html", "md"])
@@ -642,15 +647,7 @@ def _key_value_table(fmt: str, path: Path) -> None:
         rows = [f"| {a} | {b} |" for a, b in CONTACT]
         path.write_text(f"# {SCHOOL}\n\n## Contact\n\n" + "\n".join([rows[0], "|---|---|", *rows[1:]]) + "\n")
     else:
-        import docx
-
-        document = docx.Document()
-        document.add_heading(SCHOOL, level=1)
-        table = document.add_table(rows=len(CONTACT), cols=2)
-        for r, (a, b) in enumerate(CONTACT):
-            table.cell(r, 0).text = a
-            table.cell(r, 1).text = b
-        document.save(path)
+        _docx_tables(path, SCHOOL, [CONTACT])
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
