@@ -6,7 +6,8 @@ How a status is found, in short: every passage of a profile that names a categor
 explicit words ('geen', 'per kind bekeken') counts most; a school's sentence describing an offer counts next; a bare
 mention (a label, a fragment) or a narrowed one ('i.c.m.', 'in ontwikkeling') counts only when nothing better
 exists; regional standard text counts only when the school itself says nothing. When the strongest signals disagree
-the status is ``border`` and both citations are kept. The words behind all of this live in
+the status is ``border`` and both citations are kept; a 'no' and a 'limit' do not disagree (a table's 'Lift  Nee'
+beside a Grens item about the missing lift) and make ``limit``, again with both citations. The words behind all of this live in
 ``assistant/data/categories.json``."""
 
 from __future__ import annotations
