@@ -44,14 +44,24 @@ def _matches(key: str, words: list[str]) -> bool:
 
 
 def schools_in(question: str, names: list[SchoolName]) -> list[str]:
-    """doc_ids of the schools the question names, in the order they are named."""
+    """doc_ids of the schools the question names, in the order they are named. A school found through a likeness
+    (a typo, a longer word) is left out when the words it rests on are another school's name exactly ('De Rode Eik'
+    does not also mean 'De Ronde Eik', 'De Gouden Vuurtoren' not 'De Gouden Toren')."""
     words = [w.lower().strip("’'-") for w in _WORD.findall(question)]
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, set[int], set[int]]] = []
     for name in names:
-        if all(_matches(key, words) for key in name.keys):
-            position = min((i for i, w in enumerate(words) for k in name.keys if _matches(k, [w])), default=0)
-            found.append((position, name.doc_id))
-    return [doc_id for _, doc_id in sorted(found)]
+        if not all(_matches(key, words) for key in name.keys):
+            continue
+        exact = {i for i, w in enumerate(words) for k in name.keys if k == w}
+        # The words that only look like, or hold, a key the question does not hold as such ('vuurtoren' for 'toren').
+        alike = {
+            i for k in name.keys if k not in words
+            for i, w in enumerate(words) if _matches(k, [w])
+        }
+        found.append((min(exact | alike, default=0), name.doc_id, exact, alike))
+    claimed = {i for _, _, exact, _ in found for i in exact}
+    kept = [(position, doc_id) for position, doc_id, _, alike in found if not (alike and alike <= claimed)]
+    return [doc_id for _, doc_id in sorted(kept)]
 
 
 def without_school_names(question: str, names: list[SchoolName], doc_ids: list[str]) -> str:

@@ -6,7 +6,7 @@ from langchain_core.documents import Document
 
 from assistant.answer_kind import kind_bonus
 from assistant.retrieval import expand_abbreviations, expand_question_words
-from assistant.schools import school_names, without_school_names
+from assistant.schools import school_names, schools_in, without_school_names
 from index.lexical import LexicalIndex
 
 NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
@@ -17,6 +17,23 @@ def test_named_school_is_taken_out_but_a_topic_carrying_its_name_stays():
     assert without_school_names("Wat is de Kristalis groep op t kristall?", NAMES, ["het-kristal"]) == "Wat is Kristalis groep op"
     # Only the schools the question is about: 'balans' is an ordinary word when Balans is not meant.
     assert "balans" in without_school_names("evenwicht en balans bij Het Kristal", NAMES, ["het-kristal"])
+
+
+def test_schools_named_with_typos_or_with_their_prefix_are_found():
+    assert schools_in("wat doet t kristall met dislexie?", NAMES) == ["het-kristal"]
+    assert schools_in("Heeft kcbalans een lift? En Het Kristal?", NAMES) == ["kc-balans", "het-kristal"]
+
+
+def test_a_school_named_exactly_is_not_also_its_look_alike():
+    many = school_names({
+        "cbs-de-rode-eik": "CBS De Rode Eik", "sbo-de-ronde-eik": "SBO De Ronde Eik",
+        "obs-de-gouden-toren": "OBS De Gouden Toren", "rkbs-de-gouden-vuurtoren": "RKBS De Gouden Vuurtoren",
+    })
+    assert schools_in("Wie is de directeur van CBS De Rode Eik?", many) == ["cbs-de-rode-eik"]
+    assert schools_in("Heeft De Gouden Vuurtoren een lift?", many) == ["rkbs-de-gouden-vuurtoren"]
+    # Both named as such, both meant; a typo with no exact rival still finds its school.
+    assert schools_in("De Rode Eik en De Ronde Eik", many) == ["cbs-de-rode-eik", "sbo-de-ronde-eik"]
+    assert schools_in("de gouden vuurtorn", many) == ["rkbs-de-gouden-vuurtoren"]
 
 
 def test_abbreviations_expand_both_ways():
