@@ -63,6 +63,7 @@ def _print_json(data: object) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from assistant.matrix_cache import MatrixRows
     from index.indexer import SupportProfileIndex
 
     missing = [p for p in args.paths if not p.exists()]
@@ -81,6 +82,10 @@ def _ingest(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{data['status']}: {data['path']} → {data['doc_id']} ({data['school']}, {data['chunks']} chunks)\n")
 
     reports = index.ingest(args.paths, progress=report)
+    if any(r.status == "indexed" for r in reports):
+        # Work out the support-matrix rows of the new versions now, not at the first 'Welke scholen …?' question
+        # (with a thousand schools that would keep that question waiting most of a minute).
+        MatrixRows.of(index).matrix(index.profiles())
     return 1 if missing or any(r.status == "failed" for r in reports) else 0
 
 

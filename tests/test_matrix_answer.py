@@ -32,6 +32,11 @@ def index(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def test_ingest_works_out_the_matrix_rows_of_new_versions(index: Path) -> None:
+    """The first 'Welke scholen …?' question finds every row ready (at a thousand schools it would wait long)."""
+    assert sorted(path.name.split("@")[0] for path in (index / "matrix").glob("*.json")) == ["het-kristal", "kc-balans"]
+
+
 def school_lines(answer: str) -> dict[str, tuple[str, int]]:
     """'- Kindcentrum Balans: ja — “…” [1]' → {'Kindcentrum Balans': ('ja', 1)}."""
     lines = re.findall(r"^- (.+?): (.+?) — “.*” \[(\d+)\]", answer, re.MULTILINE)
