@@ -22,7 +22,7 @@ from assistant.ui.texts import UiLanguage, text
 @st.cache_resource(show_spinner="Model en index laden…")
 def load_assistant(settings: Settings) -> SopAssistant:
     """One assistant (embedding model, index) per index location, shared by every session of the app. The model
-    loads in the background: the page is shown meanwhile, and the first question waits for it."""
+    loads in the background once the page is shown (see the end of ``main``); the first question waits for it."""
     return SopAssistant(settings, model_in_background=True)
 
 
@@ -49,6 +49,7 @@ def main() -> None:
     )
     if view == "compare":
         show_comparison(assistant, chosen, language)
+        assistant.start_loading_model()
         return
     # Streamlit pins the chat input to the bottom wherever it is called; read it first, so the start screen is
     # left out as soon as there is a question.
@@ -64,6 +65,7 @@ def main() -> None:
         show_turn(question_turn, profiles, assistant.settings.index_dir, str(len(turns)), language)
         answer_turn = answer_question(assistant, question, history, chosen or None, str(len(turns) + 1), language)
         turns.extend([question_turn, answer_turn])
+    assistant.start_loading_model()
 
 
 main()

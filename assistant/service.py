@@ -43,6 +43,13 @@ class SopAssistant:
         self._contacts: dict[str, str] = {}
         self._matrix_rows = MatrixRows.of(self.index)
 
+    def start_loading_model(self) -> None:
+        """Begin loading the embedding model in the background, when it was left to load later (an app calls this
+        once its first page is shown, so the page does not share the processor with torch's import)."""
+        start = getattr(self.index.embeddings, "start", None)
+        if start is not None:
+            start()
+
     def contacts(self, doc_ids: list[str]) -> Mapping[str, str]:
         """Each school's contact lines, read from its profile only when an answer asks for them (a refusal):
         reading every named school's chunks for every question costs a store read per school."""

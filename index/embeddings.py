@@ -128,16 +128,22 @@ def load_embeddings(model: str) -> Embeddings:
 
 
 class BackgroundEmbeddings(Embeddings):
-    """A model that loads in a thread of its own, so an app shows its page (schools, start screen, matrix) while
-    torch and the model load (most of a cold start); the first embedding waits for it. A model that cannot be
-    loaded raises its ModelError there."""
+    """A model that loads in a thread of its own once :meth:`start` is called, so an app shows its page (schools,
+    start screen, matrix) while torch and the model load (most of a cold start); the first embedding waits for it,
+    and starts the loading itself if nobody did. A model that cannot be loaded raises its ModelError there."""
 
     def __init__(self, model: str, threads: int) -> None:
         self.model_name = model
         self._loaded: Embeddings | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, args=(model, threads), name="embedding-model", daemon=True)
-        self._thread.start()
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
+        """Begin loading (once; later calls do nothing)."""
+        with self._starting:
+            if not self._thread.is_alive() and self._loaded is None and self._error is None:
+                self._thread.start()
 
     def _load(self, model: str, threads: int) -> None:
         try:
@@ -148,6 +154,7 @@ class BackgroundEmbeddings(Embeddings):
 
     def model(self) -> Embeddings:
         """The loaded model, after waiting for it."""
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise self._error

@@ -291,3 +291,30 @@ def test_llm_answer_is_streamed_then_shown_checked(app: AppTest, monkeypatch: py
     assert as_text(answer["answer"], bullets=True) in shown
     assert not any(RENDER.render(value).count("<a ") for value in shown)
     assert any(e.label.startswith(r"\[2\] OBS De Regenboog") for e in app.expander)
+
+
+def test_a_large_index_lists_the_schools_a_search_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A region's hundreds of schools do not fill the sidebar: it says how many there are and lists what a search
+    finds, each with its remove button."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    trees = ["Linde", "Eik", "Beuk", "Wilg", "Berk", "Els", "Es", "Iep", "Den", "Spar", "Hazelaar", "Kastanje", "Plataan",
+             "Populier"]
+    for tree in trees:
+        (folder / f"de-{tree.lower()}.txt").write_text(
+            f"Schoolondersteuningsprofiel Basisschool De {tree}\n\nOp onze school is er een lift.\n", encoding="utf-8"
+        )
+    index_dir = tmp_path / "index"
+    SupportProfileIndex(Settings().with_(index_dir=index_dir)).ingest([folder])
+    monkeypatch.setenv("SOP_INDEX_DIR", str(index_dir))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    assert not at.exception
+    assert "14 scholen in de index, 0 getoond" in plain(at.sidebar.caption[-1].value)
+    assert not any(m.value.startswith("**Basisschool De Linde") for m in at.sidebar.markdown)
+    at.text_input(key="school-search").set_value("kastanje").run()
+    assert [m.value.split("**")[1] for m in at.sidebar.markdown if m.value.startswith("**Basisschool")] == [
+        "Basisschool De Kastanje"
+    ]
+    at.button(key="remove-de-kastanje").click().run()
+    assert "13 scholen in de index" in plain(at.sidebar.caption[-1].value)

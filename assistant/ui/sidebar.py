@@ -15,6 +15,8 @@ from ingest.loader import SUPPORTED_SUFFIXES
 FILTER_KEY = "schools"
 _OUTCOMES_KEY = "upload_outcomes"
 _UPLOADER_ROUND = "upload_round"
+# Schools listed one by one in the sidebar; a larger index shows the ones a search finds.
+_LISTED = 12
 
 
 def _school_line(profile: IndexedProfile, language: UiLanguage) -> str:
@@ -36,10 +38,18 @@ def _remove(assistant: SopAssistant, doc_id: str, school: str, language: UiLangu
 
 
 def show_schools(assistant: SopAssistant, profiles: dict[str, IndexedProfile], language: UiLanguage) -> None:
+    """Every indexed school with a remove button; past a dozen, the schools a search finds (a region's index of
+    hundreds of schools would otherwise fill the sidebar and slow every page)."""
     st.subheader(text(language, "sidebar_schools"))
     if not profiles:
         st.caption(text(language, "no_schools"))
-    for doc_id, profile in sorted(profiles.items(), key=lambda item: item[1].school.lower()):
+    listed = sorted(profiles.items(), key=lambda item: item[1].school.lower())
+    if len(listed) > _LISTED:
+        query = st.text_input(text(language, "school_search"), key="school-search").strip().lower()
+        found = [item for item in listed if query and query in item[1].school.lower()]
+        st.caption(text(language, "school_count", count=len(listed), shown=min(len(found), _LISTED)))
+        listed = found[:_LISTED]
+    for doc_id, profile in listed:
         st.markdown(f"**{as_text(profile.school)}**  \n{as_text(_school_line(profile, language))}")
         st.button(
             text(language, "remove", school=profile.school),
