@@ -76,10 +76,15 @@ def asks_list(question: str) -> bool:
 
 
 def kind_bonus(question: str, text: str) -> float:
-    """How well the text holds the kind of fact the question asks for: a number or date for 'Hoeveel …',
+    """How well the text holds the kind of fact the question asks for: what assistant/data/answer_types.json asks
+    of a quote (a name for 'Wie is de …', a time, an amount), a number or date for 'Hoeveel …',
     'Wanneer …', 'How long …'; a person or role for 'Wie …', 'Bij wie …', 'Who …' (more when the role is the
     subject, named early: 'De intern begeleider is aanspreekpunt …', and more again when the question asks whom to
     turn to and the sentence names a point of contact)."""
+    for asks, evidence in _type_rules():
+        # A name for 'Wie is de directeur …', a time for 'Hoe laat …': the sentence holding one is the answer.
+        if asks.search(question):
+            return 2 * _BONUS if evidence.search(text) else 0.0
     if _NUMBER_QUESTION.search(question):
         if not _NUMBER.search(text):
             return 0.0

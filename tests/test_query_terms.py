@@ -57,6 +57,10 @@ def test_the_asked_kind_of_fact_ranks_higher():
     contact = kind_bonus(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
     role = kind_bonus(whom, "De intern begeleider brengt de problematiek in kaart.")
     assert contact > role > 0.0
+    director = "Wie is de directeur van IKC De Sterke Wilg?"
+    assert kind_bonus(director, "Naam directeur | Pieter de Wit") > kind_bonus(
+        director, "Samen vormen zij met de directeur het ondersteuningsteam."
+    )
 
 
 def _chunk(number: int, text: str) -> Document:
