@@ -30,7 +30,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # Speed and size for the two real SOPs plus BENCH_SIZES synthetic schools (bench/corpus.py); figures in
-# bench/RESULTS.md. The full run: make bench BENCH_SIZES=0,10,100,1000 BENCH_FLAGS=--server
+# bench/RESULTS.md. The full run: make bench BENCH_SIZES=0,10,100,200,1000 BENCH_FLAGS=--server
 BENCH_SIZES ?= 0,200
 BENCH_FLAGS ?=
 bench: setup
