@@ -142,7 +142,9 @@ def _matrix(args: argparse.Namespace) -> int:
         for doc_id, cells in rows.items():
             sys.stdout.write(f"{doc_id}\n")
             for category, cell in cells.items():
-                sys.stdout.write(f"  {category:<18} {cell['status']:<8} p.{cell['page'] or '–'}  {cell['quote'][:80]}\n")
+                # A quote from a table cell may span lines; the listing keeps one cell per line.
+                quote = " ".join(cell["quote"].split())
+                sys.stdout.write(f"  {category:<18} {cell['status']:<8} p.{cell['page'] or '–'}  {quote[:80]}\n")
     return 0
 
 

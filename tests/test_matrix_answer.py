@@ -108,6 +108,32 @@ def test_matrix_csv_has_every_cell_of_the_json_matrix(index: Path) -> None:
         assert row["page"] == ("" if cell["page"] is None else str(cell["page"]))
 
 
+def test_matrix_listing_has_one_line_per_cell(index: Path) -> None:
+    """The plain listing: a school's doc_id, then one line per category with the status, page and quote of the
+    JSON matrix, even where the quote comes from a table cell spanning lines."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
+    text = subprocess.run(
+        [sys.executable, "-m", "assistant", "matrix"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    ).stdout
+    matrix = cli(index, "matrix", "--json")
+    listed: dict[str, dict[str, list[str]]] = {}
+    for line in text.splitlines():
+        if not line.startswith("  "):
+            school = listed.setdefault(line, {})
+        else:
+            category, status, page, *quote = line.split()
+            school[category] = [status, page, " ".join(quote)]
+    assert list(listed) == list(matrix)
+    for doc_id, cells in matrix.items():
+        assert list(listed[doc_id]) == list(cells)
+        for category, cell in cells.items():
+            status, page, quote = listed[doc_id][category]
+            assert status == cell["status"] and page == f"p.{cell['page'] or '–'}"
+            assert " ".join(cell["quote"].split()).startswith(quote)
+    assert listed["het-kristal"]["slechthorend_doof"][2] == "Voorzieningen doven/slechthorenden nvt"
+
+
 def test_matrix_rows_saved_under_other_rules_are_worked_out_again(index: Path, tmp_path: Path) -> None:
     """Rows are kept on disk per document version; after an upgrade of the matrix rules they must not be reused."""
     import shutil
