@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 HOSTILE = ROOT / "tests" / "data" / "hostile" / "bs-de-proef.md"
+CONTRAST_JS = (ROOT / "tests" / "data" / "contrast.js").read_text(encoding="utf-8")
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1600",
@@ -203,3 +204,45 @@ def test_document_markup_stays_text_in_a_real_browser(driver: WebDriver, app_url
         e.get_attribute("outerHTML") for e in driver.find_elements(By.CSS_SELECTOR, injected)
     ]
     assert not driver.find_elements(By.XPATH, "//script[contains(., 'sopInjected')]")
+
+
+def _contrast_failures(driver: WebDriver) -> list[dict]:
+    texts = driver.execute_script(CONTRAST_JS)
+    assert len(texts) > 20, texts  # the probe saw the page's text
+    return [t for t in texts if t["ratio"] < t["need"]]
+
+
+def _tab_to(driver: WebDriver, wanted, limit: int = 120):  # type: ignore[no-untyped-def]
+    """Press Tab until the focused element is the wanted one; the element, or None when Tab never reaches it."""
+    for _ in range(limit):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        focused = driver.switch_to.active_element
+        if wanted(focused):
+            return focused
+    return None
+
+
+def test_keyboard_only_question_and_sources_with_readable_contrast(driver: WebDriver, app_url: str, tmp_path: Path) -> None:
+    """Accessible: a question asked and its sources opened with Tab and Enter alone, every visible text at WCAG AA
+    contrast (the captions too), and the upload telling the per-file limit the ingest applies."""
+    driver.get(app_url)
+    _wait(driver, FIRST_LOAD_S, lambda d: d.find_elements(By.CSS_SELECTOR, "textarea[data-testid='stChatInputTextArea']"), "no chat input")
+    time.sleep(2)  # the sidebar and the start screen draw after the chat input
+    assert _contrast_failures(driver) == []
+    assert "100MB per file" in driver.find_element(By.CSS_SELECTOR, "[data-testid='stFileUploaderDropzone']").text
+
+    box = _tab_to(driver, lambda e: e.get_attribute("data-testid") == "stChatInputTextArea")
+    assert box is not None, "Tab never reaches the chat input"
+    box.send_keys("Heeft OBS De Regenboog een lift?")
+    box.send_keys(Keys.ENTER)
+    _wait(driver, ANSWER_S, lambda d: any("geen lift" in text for text in _answers(d)), "no answer")
+    source = _tab_to(driver, lambda e: e.tag_name == "summary" and "[1] OBS De Regenboog" in e.text)
+    assert source is not None, "Tab never reaches the first source"
+    source.send_keys(Keys.ENTER)
+    _wait(
+        driver, 30,
+        lambda d: any(e.is_displayed() for e in d.find_elements(By.XPATH, "//*[contains(text(), 'Passage uit het profiel')]")),
+        "Enter did not open the sources panel",
+    )
+    driver.save_screenshot(str(tmp_path / "keyboard.png"))
+    assert _contrast_failures(driver) == []

@@ -90,6 +90,8 @@ def show_upload(assistant: SopAssistant, language: UiLanguage) -> None:
         type=sorted(suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES),
         accept_multiple_files=True,
         key=f"upload-{round_number}",
+        # The drop zone then states the profile's own per-file limit, and the browser refuses bigger files up front.
+        max_upload_size=assistant.settings.max_file_mb,
     )
     if files and st.button(text(language, "upload_button"), icon=":material/upload_file:"):
         bars = [st.progress(0, text=as_text(text(language, "upload_waiting", name=f.name))) for f in files]
