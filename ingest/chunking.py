@@ -189,6 +189,9 @@ def _chunk_group(group: list[Block], target_chars: int) -> list[Chunk]:
         return []
     first = group[0]
     heading = first.subsection if first.subsection and first.subsection not in units[0].text else ""
+    if heading and len(heading) + 1 + len(units[0].text) > target_chars:
+        # The heading opens the first chunk: a long first sentence is cut to fit beside it.
+        units[:1] = _long_unit_parts(units[0], max(target_chars - len(heading) - 1, target_chars // 2))
     chunks: list[Chunk] = []
     current: list[Unit] = []
     size = len(heading)

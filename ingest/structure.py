@@ -13,6 +13,9 @@ from ingest.model import Block, Page, Scope
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2})(?:\.\s?([A-Z]|\d{1,2}))?\.?\s*([A-ZÀ-Ý].{1,90})$")
 _FUNCTION_WORDS = {"de", "het", "een", "en", "of", "te", "van", "voor", "met", "in", "op", "aan", "bij", "die", "dat", "als"}
+# "Zorgniveau 3: Extra zorg op schoolniveau door interne deskundigen", "Fase 2: …": a numbered level or step names
+# its own part of the text, and such titles run longer than other sub-headings.
+_LEVEL_HEADING = re.compile(r"^[A-ZÀ-Ý][\w-]+ \d{1,2}\s?:\s?[A-ZÀ-Ý]")
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦●○\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*(.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _SCOPE_SIGNALS: dict[str, list[str]] = json.loads(
@@ -65,10 +68,11 @@ def _is_numbered_heading(line: str, next_line: str, state: _State) -> re.Match[s
 
 def _is_subheading(line: str, next_line: str, after_sentence_end: bool) -> bool:
     words = line.rstrip(":").split()
+    level = bool(_LEVEL_HEADING.match(line))
     return (
         after_sentence_end
-        and 0 < len(words) <= 8
-        and len(line) <= 60
+        and 0 < len(words) <= (12 if level else 8)
+        and len(line) <= (80 if level else 60)
         and line[0].isupper()
         and not line.endswith((".", ",", ";", "!"))
         and not (line.endswith(":") and len(words) > 4)

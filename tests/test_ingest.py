@@ -406,6 +406,19 @@ def test_entries_of_a_semicolon_list_are_no_headings(profiles, name):
     assert holders and holders[0].metadata["section"].startswith("4.A")
 
 
+@pytest.mark.parametrize("name", ["het-kristal.pdf", "het-kristal.txt"])
+def test_kristal_zorgniveaus_are_sections_of_their_own(profiles, name):
+    """Each of the five zorgniveaus is a sub-heading, the long titles of levels 3 and 5 included, so the list of
+    what falls under the basisondersteuning is cited under 'Zorgniveau 3', where the profile puts it."""
+    sections = {c.metadata["section"].split(" › ")[-1] for c in profiles[name].chunks}
+    for level in range(1, 6):
+        assert any(s.startswith(f"Zorgniveau {level}:") for s in sections), (level, sections)
+    holders = [c for c in profiles[name].chunks if "onder de basisondersteuning die wij op onze school" in norm(c.page_content)]
+    assert holders and holders[0].metadata["section"].endswith(
+        "Zorgniveau 3: Extra zorg op schoolniveau door interne deskundigen"
+    )
+
+
 def test_semicolon_list_entry_is_no_heading_but_a_real_heading_is(tmp_path):
     path = tmp_path / "de-es.txt"
     path.write_text(
