@@ -29,6 +29,11 @@ _NUMBER_QUESTION = re.compile(
 _NUMBER = re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|eenmaal|tweemaal|driemaal|jaarlijks|"
                      r"wekelijks|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
                      r"december)\b", re.IGNORECASE)
+# A number that names a level, group or part ('Zorgniveau 2', 'groep 3', 'Tabel 1') counts nothing.
+_LABEL_NUMBER = re.compile(
+    r"\b(?:zorg)?niveaus?\s?\d|\b(?:fase|groep|tabel|figuur|hoofdstuk|paragraaf|stap|bijlage|leerjaar)\s\d{1,2}\b",
+    re.IGNORECASE,
+)
 _COUNT_ROW = re.compile(r"\baantal\b[^.\d]{0,60}\d", re.IGNORECASE)
 _SUBJECT_CHARS = 60
 # What a sentence holding the asked kind of fact gains in ranking (a share of the question's key terms).
@@ -86,7 +91,7 @@ def kind_bonus(question: str, text: str) -> float:
         if asks.search(question):
             return 2 * _BONUS if evidence.search(text) else 0.0
     if _NUMBER_QUESTION.search(question):
-        if not _NUMBER.search(text):
+        if not _NUMBER.search(_LABEL_NUMBER.sub(" ", text)):
             return 0.0
         # A count in a table row ('Aantal intern begeleiders 4') is what 'Hoeveel …' asks for.
         return _BONUS * (2.0 if _COUNT_ROW.search(text) else 1.0)

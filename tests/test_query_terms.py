@@ -53,6 +53,11 @@ def test_the_asked_kind_of_fact_ranks_higher():
     how_many = "Hoeveel intern begeleiders heeft Balans?"
     assert kind_bonus(how_many, "Aantal intern begeleiders 4") > kind_bonus(how_many, "Drie keer per jaar is er overleg.")
     assert kind_bonus(how_many, "De intern begeleider bespreekt de groep.") == 0.0
+    # A number that names a level or a group counts nothing: the heading 'Zorgniveau 2: …' is no answer to 'Hoeveel'.
+    levels = "Hoeveel zorgniveaus hanteert de school?"
+    assert kind_bonus(levels, "Zorgniveau 2: Extra zorg in de groep") == 0.0
+    assert kind_bonus(levels, "In groep 3 krijgen de kinderen extra leesles.") == 0.0
+    assert kind_bonus(levels, "Op onze school kennen we vier zorgniveaus.") > 0.0
     whom = "Bij wie moet ik zijn als mijn kind extra hulp nodig heeft?"
     contact = kind_bonus(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
     role = kind_bonus(whom, "De intern begeleider brengt de problematiek in kaart.")
