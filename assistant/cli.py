@@ -144,7 +144,7 @@ def _matrix(args: argparse.Namespace) -> int:
             for category, cell in cells.items():
                 # A quote from a table cell may span lines; the listing keeps one cell per line.
                 quote = " ".join(cell["quote"].split())
-                sys.stdout.write(f"  {category:<18} {cell['status']:<8} p.{cell['page'] or '–'}  {quote[:80]}\n")
+                sys.stdout.write(f"  {category:<18} {cell['status']:<8} p.{cell['page'] or '–'}  {quote[:80].rstrip()}\n")
     return 0
 
 

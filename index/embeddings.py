@@ -70,7 +70,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # Loading a local model is quick; its "Loading weights" bar is noise on every command's standard error.
+        transformers_logging.disable_progress_bar()
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "not loadable here"

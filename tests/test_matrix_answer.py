@@ -112,10 +112,12 @@ def test_matrix_listing_has_one_line_per_cell(index: Path) -> None:
     """The plain listing: a school's doc_id, then one line per category with the status, page and quote of the
     JSON matrix, even where the quote comes from a table cell spanning lines."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
-    text = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "assistant", "matrix"], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=300, check=True,
-    ).stdout
+    )
+    assert done.stderr == ""  # no progress bars or warnings on a command that went well
+    text = done.stdout
     matrix = cli(index, "matrix", "--json")
     listed: dict[str, dict[str, list[str]]] = {}
     for line in text.splitlines():
