@@ -42,11 +42,13 @@ _SECTIONS_NAMED = 4
 # Terms at this weight or more are what a question is about (not a weak verb, not the earlier question's topic).
 _STRONG = 1.0
 _CONTACT_FIELDS = (
-    ("telefoon", re.compile(r"\bTelefoon(?:nummer)?\s*:?\s*(\+?[\d][\d \-]{7,13}\d)", re.IGNORECASE)),
-    ("e-mail", re.compile(r"\b(?:Algemeen\s+)?e-?mail(?:adres)?\s*:?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)),
-    ("website", re.compile(r"\bWebsite(?:\s+school)?\s*:?\s*((?:https?://)?www\.[\w.-]+\.\w+)", re.IGNORECASE)),
+    ("telefoon", re.compile(r"\bTelefoon(?:nummer)?\s*[:|]?\s*(\+?[\d][\d \-]{7,13}\d)", re.IGNORECASE)),
+    ("e-mail", re.compile(r"\b(?:Algemeen\s+)?e-?mail(?:adres)?\s*[:|]?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)),
+    ("website", re.compile(r"\bWebsite(?:\s+school)?\s*[:|]?\s*((?:https?://)?www\.[\w.-]+\.\w+)", re.IGNORECASE)),
 )
 _CONTACT_PERSON = re.compile(r"[^.:•]*\baanspreekpunt\b[^.]*\.?", re.IGNORECASE)
+# The point of contact for a parent's question, not the one for a single matter ('aanspreekpunt voor pesten').
+_FOR_PARENTS = re.compile(r"\bouders\b|\bintern begeleider|\bIB[-’']?(?:er|ers)?\b", re.IGNORECASE)
 
 
 def phrase(language: Language, key: str, **values: str) -> str:
@@ -220,7 +222,10 @@ class ExtractiveComposer:
         if not candidates or candidates[0].score < self.threshold:
             return finding
         best = candidates[0]
-        picked = [c for c in candidates if c.score >= max(self.threshold, best.score - _NEAR_BEST)][:_MAX_QUOTES_PER_SCHOOL]
+        near_best = [c for c in candidates if c.score >= max(self.threshold, best.score - _NEAR_BEST)]
+        # The same line in two passages (a heading the next chunk of its section repeats) is picked once: the second
+        # would only bring along what follows it there, which the line does not speak for.
+        picked = list({c.units[c.index].text: c for c in reversed(near_best)}.values())[::-1][:_MAX_QUOTES_PER_SCHOOL]
         if asks_list(question):
             lines = [
                 c for c in candidates
@@ -303,7 +308,7 @@ class ExtractiveComposer:
                 source.page = page_of(quote.document, quote.start)
             label = f" {phrase(language, 'regional')}" if quote.regional and mixed else ""
             gloss = gloss_note(quote.text) if language == "en" else ""
-            lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}")
+            lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}".replace("\n", "\n  "))
         return "\n".join(lines)
 
     def _refusals(self, language: Language, findings: list[_Finding], contacts: dict[str, str]) -> list[str]:
@@ -319,7 +324,12 @@ class ExtractiveComposer:
 
 
 def _joined(document: Document, units: list[Excerpt], run: list[int]) -> _Quote:
-    return _Quote(document, " ".join(units[i].text for i in run), units[run[0]].start, units[run[0]].regional)
+    """Neighbouring excerpts as one quote; table rows each on a line of their own, as the profile shows them
+    ('Rolstoelvriendelijk | Nee' / 'Lift | Nee', not 'Rolstoelvriendelijk | Nee Lift | Nee')."""
+    text = units[run[0]].text
+    for previous, index in zip(run, run[1:]):
+        text += ("\n" if units[previous].row and units[index].row else " ") + units[index].text
+    return _Quote(document, text, units[run[0]].start, units[run[0]].regional)
 
 
 def _sections(documents: list[Document]) -> str:
@@ -339,7 +349,7 @@ def contact_lines(chunks: list[Document]) -> str:
     if found:
         return ", ".join(found[label] for label, _ in _CONTACT_FIELDS if label in found)
     for chunk in chunks:
-        match = _CONTACT_PERSON.search(" ".join(chunk.page_content.split()))
-        if match:
-            return f"“{match.group(0).strip()}”"
+        for match in _CONTACT_PERSON.finditer(" ".join(chunk.page_content.split())):
+            if _FOR_PARENTS.search(match.group(0)):
+                return f"“{match.group(0).strip().rstrip('.')}”"  # the phrase around it ends the sentence
     return ""

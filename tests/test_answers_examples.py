@@ -1,0 +1,54 @@
+"""Answers over the project's own example profiles (a PDF with ruled tables, a DOCX, a Markdown file): an English
+question about a school with a Dutch name, table rows quoted on lines of their own, one heading quoted once, and
+refusals that find the contact data in a ruled table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.answer import contact_lines
+from assistant.config import Settings
+from assistant.service import SopAssistant
+from cli_runs import MODEL
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "docs"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> SopAssistant:
+    settings = Settings().with_(index_dir=tmp_path_factory.mktemp("examples-index"), embedding_model=MODEL)
+    service = SopAssistant(settings)
+    assert {r.status for r in service.index.ingest([EXAMPLES])} == {"indexed"}
+    return service
+
+
+def test_english_question_about_a_school_with_a_dutch_name(assistant: SopAssistant) -> None:
+    """'De Regenboog' is a name, not Dutch: the answer is English and quotes the facilities table and the sentence
+    that say the building is not wheelchair-friendly."""
+    answer = assistant.ask("Is OBS De Regenboog wheelchair accessible?")
+    assert answer.language == "en" and not answer.refused
+    assert answer.answer.startswith("According to the support profile")
+    assert "Rolstoelvriendelijk | Nee\n" in answer.answer  # a table row on a line of its own
+    assert "Rolstoelvriendelijk | Nee Lift" not in answer.answer
+    assert "Het gebouw is niet rolstoelvriendelijk" in answer.answer
+    # The section heading that two passages share is quoted once, without the regional sentence after it.
+    assert answer.answer.count("Medisch handelen en fysieke toegankelijkheid") <= 1
+    assert "protocol medisch handelen" not in answer.answer
+
+
+def test_refusal_finds_the_contact_data_in_a_ruled_table(assistant: SopAssistant) -> None:
+    answer = assistant.ask("Heeft OBS De Regenboog een zwembad?")
+    assert answer.refused
+    assert "015-2101234" in answer.answer and "info@obs-deregenboog.example" in answer.answer
+
+
+def test_point_of_contact_is_the_one_for_parents() -> None:
+    chunks = [
+        Document(page_content="Pesten voorkomen. Op alle scholen is er een aanspreekpunt voor pesten."),
+        Document(page_content="De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning."),
+    ]
+    assert contact_lines(chunks) == "“De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning”"
+    assert contact_lines(chunks[:1]) == ""
