@@ -15,7 +15,7 @@ from importlib import resources
 from langchain_core.documents import Document
 
 from assistant.answer import Answer
-from assistant.citations import Citation, citation_for
+from assistant.citations import Citation, citation_for, page_of
 from assistant.language import Language
 from assistant.profile import Cell, SchoolStatus, Status, answer_from_matrix, categories_in, category_synonyms
 from assistant.profile import is_which_schools_question
@@ -112,7 +112,9 @@ def compose_matrix_answer(
             cell = status.cell
             rank = _cite(status, cell.quote, cell.page, cell.section, retrieved, chunks_of, sources, by_rank)
             note = f" {words['regional_note']}" if by_rank[rank].scope == "regional" else ""
-            line = f"- {status.school}: {status_word(status.status, language)} — “{_flat(cell.quote)}” [{rank}]{note}"
+            under = _list_label(cell.section, by_rank[rank].section)
+            label = words["under"].format(label=under) if under else ""
+            line = f"- {status.school}: {status_word(status.status, language)} — “{_flat(cell.quote)}”{label} [{rank}]{note}"
             if cell.second is not None and cell.second.quote:
                 # A border or limit that rests on two signals ('Lift | Nee' and a Grens item) shows both.
                 second = cell.second
@@ -123,6 +125,13 @@ def compose_matrix_answer(
             lines.append(words["unknown_schools"].format(schools=", ".join(unknown)))
     schools = list(dict.fromkeys(s.doc_id for s in statuses))
     return Answer(question, "\n".join(lines), language, False, schools, sources)
+
+
+def _list_label(cell_section: str, cited_section: str) -> str:
+    """The list a bare item stands in ('Binnen het normprofiel' for 'Begaafdheid') when the cited passage's section
+    does not name it: one passage can hold the Grens, Grensgebied and normprofiel lists together."""
+    label = cell_section.split(" › ")[-1]
+    return label if cell_section and label != cited_section.split(" › ")[-1] else ""
 
 
 def _flat(quote: str) -> str:
@@ -144,6 +153,9 @@ def _cite(
     if document is not None:
         citation = by_rank[int(document.metadata["rank"])]
         verbatim = _verbatim(document, quote)
+        if not citation.quote:
+            # The page of the quote, not of the passage's start (a passage can run over a page break).
+            citation.page = page_of(document, max(document.page_content.find(verbatim), 0))
         if verbatim not in citation.quote:
             citation.quote = f"{citation.quote} {verbatim}".strip()
         return citation.rank

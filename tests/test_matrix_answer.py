@@ -38,8 +38,8 @@ def test_ingest_works_out_the_matrix_rows_of_new_versions(index: Path) -> None:
 
 
 def school_lines(answer: str) -> dict[str, tuple[str, int]]:
-    """'- Kindcentrum Balans: ja — “…” [1]' → {'Kindcentrum Balans': ('ja', 1)}."""
-    lines = re.findall(r"^- (.+?): (.+?) — “.*” \[(\d+)\]", answer, re.MULTILINE)
+    """'- Kindcentrum Balans: ja — “…” [1]' (or '“…” (onder “Grens”) [1]') → {'Kindcentrum Balans': ('ja', 1)}."""
+    lines = re.findall(r"^- (.+?): (.+?) — “.*”(?: \((?:onder|under) “.*”\))? \[(\d+)\]", answer, re.MULTILINE)
     return {school: (status, int(rank)) for school, status, rank in lines}
 
 
@@ -81,6 +81,21 @@ def test_english_question_gets_english_status_words(index: Path) -> None:
     assert reply["answer"].startswith("According to the support profiles")
     lines = school_lines(reply["answer"])
     assert lines["Kindcentrum Balans"][0] == "yes" and lines["BS Het Kristal"][0] == "no"
+
+
+def test_a_bare_list_item_names_its_list_and_cites_its_page(index: Path) -> None:
+    """'Begaafdheid' stands in Balans's 'Binnen het normprofiel' list, in a passage that opens with the Grens list:
+    the answer says which list it is in. Every cited page is the page its quote is on (as the matrix has it)."""
+    reply = cli(index, "ask", "--json", "Welke scholen bieden hoogbegaafdheid?")
+    line = next(line for line in reply["answer"].splitlines() if line.startswith("- Kindcentrum Balans:"))
+    assert "“Begaafdheid” (onder “Binnen het normprofiel”)" in line
+    english = cli(index, "ask", "--json", "Which schools can take a child with a hearing impairment?")
+    matrix = cli(index, "matrix", "--json")
+    lines = school_lines(english["answer"])
+    for school, doc_id in (("BS Het Kristal", "het-kristal"), ("Kindcentrum Balans", "kc-balans")):
+        cell = matrix[doc_id]["slechthorend_doof"]
+        assert cited(english, lines[school][1])["page"] == cell["page"], school
+    assert "(under “Grensgebied" in english["answer"]
 
 
 def test_school_filter_restricts_the_matrix_answer(index: Path) -> None:
