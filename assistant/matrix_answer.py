@@ -99,7 +99,9 @@ def compose_matrix_answer(
     words = _text()["en" if language == "en" else "nl"]
     sources: list[Citation] = [citation_for(d, "") for d in retrieved]
     by_rank = {s.rank: s for s in sources}
-    lines = [words["lead"].format(count=len({s.doc_id for s in statuses}))]
+    named = list(dict.fromkeys(s.school for s in statuses))
+    lead = words["lead_school"].format(school=named[0]) if len(named) == 1 else words["lead"].format(count=len(named))
+    lines = [lead]
     for category in dict.fromkeys(s.category for s in statuses):
         lines.append("")
         lines.append(f"{category_name(category, language)}:")

@@ -11,8 +11,8 @@ from assistant.errors import UsageError
 from assistant.language import detect_language
 from assistant.matrix_answer import compose_matrix_answer, matrix_statuses
 from assistant.matrix_cache import MatrixRows
-from assistant.profile import Cell, is_which_schools_question
-from assistant.retrieval import SopRetriever
+from assistant.profile import Cell, SchoolStatus, categories_in, category_synonyms, is_which_schools_question
+from assistant.retrieval import Retrieval, SopRetriever
 from index.indexer import SupportProfileIndex
 
 if TYPE_CHECKING:
@@ -109,7 +109,31 @@ class SopAssistant:
         streaming = getattr(self.composer, "stream", None) if stream else None
         if streaming is not None:
             return cast("AnswerStream", streaming(retrieval, contacts))
-        return self.composer.compose(retrieval, contacts)
+        answer = self.composer.compose(retrieval, contacts)
+        if answer.refused and retrieval.schools:
+            return self._from_school_matrix(answer, retrieval, profiles) or answer
+        return answer
+
+    def _from_school_matrix(self, refused: Answer, retrieval: Retrieval, profiles: dict) -> Answer | None:
+        """'Does Balans have experience with autism?': no passage says 'autisme', but the school's support matrix
+        reads 'ADHD, PDDNOS, ADD' in its normprofiel list. A refusal about a named school and a matrix category is
+        answered from that school's cells, when the profile says something about them; else the refusal stands."""
+        asked = categories_in(retrieval.resolved.question, category_synonyms())
+        if not asked:
+            return None
+        matrix = self.matrix()
+        statuses = [
+            SchoolStatus(doc_id, profiles[doc_id].school, category, matrix[doc_id][category])
+            for category in asked
+            for doc_id in retrieval.schools
+            if doc_id in matrix and category in matrix[doc_id] and matrix[doc_id][category].status != "unknown"
+        ]
+        if not statuses:
+            return None
+        holding = self._matrix_rows.holding_chunks(profiles, list(dict.fromkeys(s.doc_id for s in statuses)))
+        return compose_matrix_answer(
+            refused.question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
+        )
 
 
 class _LazyContacts(Mapping[str, str]):

@@ -98,9 +98,27 @@ def test_a_bare_list_item_names_its_list_and_cites_its_page(index: Path) -> None
     assert "(under “Grensgebied" in english["answer"]
 
 
+def test_a_category_no_passage_names_is_answered_from_the_schools_matrix(index: Path) -> None:
+    """No passage of Balans says 'autisme' (its normprofiel lists 'ADHD, PDDNOS, ADD'), nor 'TOS' (its Grensgebied
+    lists 'Spraak- en taalstoornissen'): instead of a refusal, the school's matrix cell with its quote."""
+    autism = cli(index, "ask", "--json", "Does Balans have experience with autism?")
+    assert not autism["refused"] and autism["language"] == "en"
+    assert autism["answer"].startswith("The support profile of Kindcentrum Balans lists this")
+    line = school_lines(autism["answer"])["Kindcentrum Balans"]
+    assert line[0] == "yes" and "PDDNOS" in cited(autism, line[1])["quote"]
+    tos = cli(index, "ask", "--json", "Mijn zoon heeft TOS. Kan hij naar Balans?")
+    line = school_lines(tos["answer"])["Kindcentrum Balans"]
+    assert not tos["refused"] and line[0].startswith("grensgebied")
+    assert "Spraak- en taalstoornissen" in cited(tos, line[1])["quote"]
+    assert {s["doc_id"] for s in tos["sources"] if s["quote"]} == {"kc-balans"}
+    # What is no category of the matrix is still refused.
+    assert cli(index, "ask", "--json", "Heeft Het Kristal naschoolse opvang (BSO)?")["refused"]
+
+
 def test_school_filter_restricts_the_matrix_answer(index: Path) -> None:
     reply = cli(index, "ask", "--json", "--school", "het-kristal", "Welke scholen hebben een invalidetoilet?")
     assert set(school_lines(reply["answer"])) == {"BS Het Kristal"}
+    assert reply["answer"].startswith("Het profiel van BS Het Kristal")  # not '(1 scholen in de index)'
     assert all(s["doc_id"] == "het-kristal" for s in reply["sources"] if s["quote"])
 
 
