@@ -15,6 +15,8 @@ _WORDS: dict[str, set[str]] = {
     if not lang.startswith("_")
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Latin Extended-A (ą ć ę ł ń ś ź ż, ğ ş ı, ő ű …): letters Dutch and English do not use.
+_OTHER_LATIN = re.compile("[\u0100-\u017f]")
 
 
 def detect_language(text: str) -> Language:
@@ -28,4 +30,9 @@ def detect_language(text: str) -> Language:
     if nl == en == 0:
         # A few bare Dutch domain words ("dyslexie balans?") are Dutch; a longer sentence of unknown words is not.
         return "nl" if 0 < len(words) <= 3 else "other"
+    # Polish or Turkish in Latin letters shares the odd short word with English ('do', 'a'): a sentence in which
+    # hardly a word is Dutch or English, or that has letters neither language writes (ł, ż, ş, ğ), is another one.
+    known_share = (nl + en) / len(words)
+    if (len(words) >= 5 and known_share < 0.2) or (_OTHER_LATIN.search(text) and known_share < 0.34):
+        return "other"
     return "en" if en > nl else "nl"

@@ -14,7 +14,7 @@ from importlib import resources
 
 from langchain_core.documents import Document
 
-from assistant.answer import Answer
+from assistant.answer import Answer, phrase
 from assistant.citations import Citation, citation_for, page_of
 from assistant.language import Language
 from assistant.profile import Cell, SchoolStatus, Status, answer_from_matrix, categories_in, category_synonyms
@@ -101,7 +101,8 @@ def compose_matrix_answer(
     by_rank = {s.rank: s for s in sources}
     named = list(dict.fromkeys(s.school for s in statuses))
     lead = words["lead_school"].format(school=named[0]) if len(named) == 1 else words["lead"].format(count=len(named))
-    lines = [lead]
+    # A question in another language gets the Dutch answer, saying so first (as every other answer does).
+    lines = [phrase(language, "other_language"), lead] if language == "other" else [lead]
     for category in dict.fromkeys(s.category for s in statuses):
         lines.append("")
         lines.append(f"{category_name(category, language)}:")

@@ -111,6 +111,9 @@ def test_a_category_no_passage_names_is_answered_from_the_schools_matrix(index: 
     assert not tos["refused"] and line[0].startswith("grensgebied")
     assert "Spraak- en taalstoornissen" in cited(tos, line[1])["quote"]
     assert {s["doc_id"] for s in tos["sources"] if s["quote"]} == {"kc-balans"}
+    polish = cli(index, "ask", "--json", "Czy mój syn z TOS może chodzić do Balans?")
+    assert polish["answer"].startswith("(Ik antwoord in het Nederlands")
+    assert "Spraak- en taalstoornissen" in polish["answer"]
     # What is no category of the matrix is still refused.
     assert cli(index, "ask", "--json", "Heeft Het Kristal naschoolse opvang (BSO)?")["refused"]
 

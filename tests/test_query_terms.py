@@ -101,3 +101,14 @@ def test_a_typo_is_read_as_the_closest_word_of_the_profiles():
     assert _best(index, "kindercoatch") == "c2"
     # A word the profiles know in some form is left alone.
     assert "c2" not in index.scores("leerkracht")
+
+
+def test_language_of_questions_in_latin_letters_that_are_neither_dutch_nor_english():
+    from assistant.language import detect_language
+
+    # Polish shares 'do' with English, Turkish writes ğ and ş: both are answered in Dutch, saying so.
+    assert detect_language("Czy mój syn z TOS może chodzić do Balans?") == "other"
+    assert detect_language("Çocuğum disleksi, okula gidebilir mi?") == "other"
+    assert detect_language("Does Balans have experience with autism?") == "en"
+    assert detect_language("Mijn zoon heeft TOS. Kan hij naar Balans?") == "nl"
+    assert detect_language("Is the school wheelchair accessible?") == "en"
