@@ -112,3 +112,13 @@ def test_language_of_questions_in_latin_letters_that_are_neither_dutch_nor_engli
     assert detect_language("Does Balans have experience with autism?") == "en"
     assert detect_language("Mijn zoon heeft TOS. Kan hij naar Balans?") == "nl"
     assert detect_language("Is the school wheelchair accessible?") == "en"
+
+
+def test_asking_to_compare_names_no_topic():
+    """'Vergelijk … op dyslexie': the topic is dyslexie; 'vergelijk' would match 'zoek-en-vergelijk' in a URL."""
+    from assistant.question_terms import question_terms
+
+    terms = question_terms("Vergelijk Het Kristal en Balans op dyslexie", "", "nl", {"het", "kristal", "balans"})
+    assert [t.label for t in terms] == ["dyslexie"]
+    english = question_terms("Compare the gifted support of Balans versus Kristal", "", "en", {"balans", "kristal"})
+    assert "compare" not in {t.label for t in english} and "versus" not in {t.label for t in english}
