@@ -47,22 +47,42 @@ def page_lines(pdf_page: pymupdf.Page) -> list[str]:
     ``| cell | cell |`` as the DOCX loader writes it, so a row keeps its cells together and its column headers
     can explain it; the text layer alone gives one cell per line, and 'Lift' and 'Nee' lose each other."""
     tables = _ruled_tables(pdf_page)
-    if not tables:
-        return pdf_page.get_text("text", sort=False).splitlines()
     # Plain numbers, not PyMuPDF's Point and Rect: a page has hundreds of words to place in dozens of cells.
-    words = [(*_centre(word[:4]), word[4]) for word in pdf_page.get_text("words", sort=False)]
+    words = [(*_centre(word[:4]), word[4]) for word in pdf_page.get_text("words", sort=False)] if tables else []
+    text_lines = [line for block in pdf_page.get_text("dict", sort=False)["blocks"] for line in block.get("lines", [])]
+    paragraph_gap = _paragraph_gap(text_lines)
     lines: list[str] = []
     placed: set[int] = set()
-    for block in pdf_page.get_text("dict", sort=False)["blocks"]:
-        for line in block.get("lines", []):  # image blocks have none
-            x, y = _centre(line["bbox"])
-            inside = next((n for n, table in enumerate(tables) if _within(x, y, table.bbox)), None)
-            if inside is None:
-                lines.append("".join(span["text"] for span in line["spans"]))
-            elif inside not in placed:
-                placed.add(inside)
-                lines.extend(_table_rows(tables[inside], words))
+    bottom: float | None = None
+    for line in text_lines:  # image blocks have no lines
+        _, y0, _, y1 = line["bbox"]
+        # The white space between paragraphs is the text layer's only trace of the blank line the author typed:
+        # without it 'Dyslexie' after '… (basis) onderwijs' (no full stop) would run on as one sentence.
+        if bottom is not None and y0 - bottom > paragraph_gap and lines and lines[-1]:
+            lines.append("")
+        bottom = y1
+        x, y = _centre(line["bbox"])
+        inside = next((n for n, table in enumerate(tables) if _within(x, y, table.bbox)), None)
+        if inside is None:
+            lines.append("".join(span["text"] for span in line["spans"]))
+        elif inside not in placed:
+            placed.add(inside)
+            lines.extend(_table_rows(tables[inside], words))
     return lines
+
+
+def _paragraph_gap(lines: list[dict]) -> float:
+    """The vertical gap above which two lines belong to different paragraphs: more than half a line's height and
+    well over the usual gap between the lines of a paragraph."""
+    heights = sorted(line["bbox"][3] - line["bbox"][1] for line in lines)
+    gaps = sorted(
+        later["bbox"][1] - earlier["bbox"][3]
+        for earlier, later in zip(lines, lines[1:])
+        if later["bbox"][1] >= earlier["bbox"][3] - 1  # the next line below, not beside (columns, table cells)
+    )
+    height = heights[len(heights) // 2] if heights else 12.0
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    return max(0.5 * height, 2 * usual + 1)
 
 
 def _centre(bbox: tuple[float, float, float, float]) -> tuple[float, float]:

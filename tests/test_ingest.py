@@ -116,7 +116,8 @@ KNOWN_PASSAGES = [
     # Its chunk opens at "Op onze school:" on the same page: the regional text before it is a chunk of its own.
     ("kc-balans.pdf", "Bij vermoeden van dyslexie worden de leerlingen gericht gevolgd", False),
     ("kc-balans.pdf", "Leerlingen kunnen worden doorverwezen naar de schoolarts", False),
-    ("kc-balans.pdf", "Tweemaal per jaar worden de leeropbrengsten op schoolniveau", True),
+    ("kc-balans.pdf", "Tweemaal per jaar worden de leeropbrengsten op schoolniveau", False),
+    ("kc-balans.pdf", "Ondersteuning van leerlingen met behoefte aan oplossingsgerichte", True),
     # It opens a paragraph, and chunks end before a paragraph that does not fit, so its chunk starts on its page.
     ("het-kristal.pdf", "Kortom de groepsbespreking is cruciaal", False),
     ("het-kristal.pdf", "Meer inzicht in soort ondersteuningsvragen waarvoor jeugdhulp", True),
