@@ -18,7 +18,9 @@ _LIST_MARK = re.compile(r"^(?:[•·▪◦●○❖\-–*]|\d{1,2}[.)])\s")
 # Sentences that lean on the one before ('Deze besprekingen …', 'Dit gebeurt …').
 _REFERRING = re.compile(
     r"^(?:(?:op|in|bij|tijdens|na|voor|met|van|uit|door|naast|over|aan) )?(dit|deze|dat|die|daar\w*|hier\w*)\b"
-    r"|^(zij|ze|hij|dan|wel|ook|daarna)\b",
+    r"|^(zij|ze|hij|dan|wel|ook|daarna)\b"
+    # Inverted order, the pronoun after the verb: 'Samen vormen zij …', 'Daarnaast komt ze …'.
+    r"|^\w+ \w+ (zij|ze|hij)\b",
     re.IGNORECASE,
 )
 # The value at the end of a table row: 'Lift  nvt', 'Leerplichtambtenaar X', 'Aantal intern begeleiders 4'.

@@ -8,6 +8,7 @@ added after them."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -134,7 +135,9 @@ def _list_label(cell_section: str, cited_section: str) -> str:
     """The list a bare item stands in ('Binnen het normprofiel' for 'Begaafdheid') when the cited passage's section
     does not name it: one passage can hold the Grens, Grensgebied and normprofiel lists together."""
     label = cell_section.split(" › ")[-1]
-    return label if cell_section and label != cited_section.split(" › ")[-1] else ""
+    if not cell_section or label == cited_section.split(" › ")[-1]:
+        return ""
+    return re.sub(r":(?=\s|$)", "", label)  # 'Grensgebied: (per leerling …)' reads 'Grensgebied (per leerling …)
 
 
 def _flat(quote: str) -> str:

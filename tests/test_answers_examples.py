@@ -52,3 +52,16 @@ def test_point_of_contact_is_the_one_for_parents() -> None:
     ]
     assert contact_lines(chunks) == "“De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning”"
     assert contact_lines(chunks[:1]) == ""
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it(assistant: SopAssistant) -> None:
+    """'Samen vormen zij met de directeur het ondersteuningsteam': who 'zij' are is in the sentence before."""
+    answer = assistant.ask("Wie zitten er in het ondersteuningsteam van Kindcentrum De Vlinder?")
+    assert "De Vlinder heeft drie intern begeleiders: Anouk de Groot" in answer.answer
+    assert "Samen vormen zij met de directeur het ondersteuningsteam" in answer.answer
+
+
+def test_the_list_a_matrix_quote_stands_in_is_named_as_the_profile_names_it(assistant: SopAssistant) -> None:
+    answer = assistant.ask("My daughter is gifted. Which school fits her best?")
+    regenboog = next(line for line in answer.answer.splitlines() if line.startswith("- OBS De Regenboog:"))
+    assert "(under “Grensgebied (per leerling bekijken wij in een MDO" in regenboog
