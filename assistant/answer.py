@@ -324,11 +324,12 @@ class ExtractiveComposer:
 
 
 def _joined(document: Document, units: list[Excerpt], run: list[int]) -> _Quote:
-    """Neighbouring excerpts as one quote; table rows each on a line of their own, as the profile shows them
-    ('Rolstoelvriendelijk | Nee' / 'Lift | Nee', not 'Rolstoelvriendelijk | Nee Lift | Nee')."""
+    """Neighbouring excerpts as one quote, with the passage's own line breaks: a heading, a table row, a list item
+    or a paragraph starts a line ('Rolstoelvriendelijk | Nee' / 'Lift | Nee', not 'Rolstoelvriendelijk | Nee Lift |
+    Nee'); sentences of one paragraph stay together."""
     text = units[run[0]].text
-    for previous, index in zip(run, run[1:]):
-        text += ("\n" if units[previous].row and units[index].row else " ") + units[index].text
+    for index in run[1:]:
+        text += ("\n" if units[index].line_start else " ") + units[index].text
     return _Quote(document, text, units[run[0]].start, units[run[0]].regional)
 
 

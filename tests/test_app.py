@@ -248,6 +248,14 @@ def test_english_interface(app: AppTest) -> None:
     assert any(b.label == "New conversation" for b in app.button)
 
 
+def test_a_quoted_list_item_stays_inside_its_answer_bullet() -> None:
+    """A quote keeps the profile's line breaks; its own '- dyslexie,' line must not become a bullet of the answer."""
+    answer = "Volgens het profiel:\n- “Hieronder vallen:\n  - dyslexie,\n  - dyscalculie,” [1]\n- “Lift | Nee” [2]"
+    lines = as_text(answer, bullets=True).split("\n")
+    assert [line for line in lines if line.startswith("- ")] == ["- “Hieronder vallen\\:  ", "- “Lift \\| Nee” \\[2\\]"]
+    assert "\\- dyslexie\\,  " in lines
+
+
 def test_quote_is_marked_inside_its_passage() -> None:
     passage = "Intro.\nHet gebouw is oud. De school heeft   geen\nlift. Einde van de tekst."
     assert quote_spans(passage, "De school heeft geen lift.") == [(26, 54)]

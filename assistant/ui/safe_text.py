@@ -25,7 +25,14 @@ def as_text(text: str, bullets: bool = False) -> str:
     of them would start a code block). With ``bullets``, lines starting with "- " stay list items (an answer's own
     layout; a list item cannot carry a link or script)."""
     markdown = _lines(_escape(text))
-    return _BULLET.sub("- ", markdown) if bullets else markdown
+    if not bullets:
+        return markdown
+    # Only the answer's own bullets start at the margin; a quoted line that begins with '- ' (a list item of the
+    # profile) is indented under its bullet, and stays text inside it.
+    own = [line.startswith("- ") for line in text.split("\n")]
+    return "\n".join(
+        _BULLET.sub("- ", line) if is_own else line for line, is_own in zip(markdown.split("\n"), own, strict=True)
+    )
 
 
 def _escape(text: str) -> str:
