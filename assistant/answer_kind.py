@@ -46,6 +46,12 @@ _CONTACT_QUESTION = re.compile(
     r"|\bwho (should|do|can|could) (i|we)\b|\bwho is the (contact|person)\b|\bcontact person\b",
     re.IGNORECASE,
 )
+# 'Wie zitten er in het ondersteuningsteam?', 'Who is in the support team?': the sentence that lists the members.
+_MEMBERS_QUESTION = re.compile(
+    r"\bwie (zitten|zit|zijn) er in\b|\bwie zitten\b|\bwie vormen\b|\bwho (is|are|sits?) (in|on)\b|\bmembers?\b",
+    re.IGNORECASE,
+)
+_MEMBERS = re.compile(r"\b(bestaat uit|bestaan uit|leden|vormen (zij|ze|wij)|zitten in|consists? of)\b", re.IGNORECASE)
 _CONTACT_ROLE = re.compile(r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon|eerste contact|terecht bij)\b", re.IGNORECASE)
 _ROLE = re.compile(
     r"\b(leerkracht\w*|leraar|leraren|intern begeleider\w*|ib[-’']?ers?|directeur\w*|directie|ouders?|adviseur\w*|"
@@ -95,6 +101,8 @@ def kind_bonus(question: str, text: str) -> float:
             return 0.0
         # A count in a table row ('Aantal intern begeleiders 4') is what 'Hoeveel …' asks for.
         return _BONUS * (2.0 if _COUNT_ROW.search(text) else 1.0)
+    if _MEMBERS_QUESTION.search(question) and _MEMBERS.search(text):
+        return 2 * _BONUS
     if _PERSON_QUESTION.search(question) and _ROLE.search(text):
         # The sentence that names someone as the point of contact answers 'bij wie …' better than any other role.
         contact = 2.0 if _CONTACT_QUESTION.search(question) and _CONTACT_ROLE.search(text) else 1.0

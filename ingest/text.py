@@ -13,6 +13,8 @@ from ingest.model import LoadedDocument, Page
 # bullets and the euro sign.
 _DUTCH_NON_ASCII = frozenset("áàâäéèêëíìîïóòôöúùûüçñÁÀÂÄÉÈÊËÍÌÎÏÓÒÔÖÚÙÛÜÇÑ‘’‚“”„–—…•·€°×½¼¾«»§©®™\xa0")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Bold marks ('**oktober, februari en juni**') are layout, not text: a quote must not carry them.
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
 def decode_text(path: str, data: bytes) -> str:
@@ -62,7 +64,7 @@ def load_markdown(path: str, data: bytes) -> LoadedDocument:
     """Load Markdown: ``#`` headings and ``|`` tables are kept as markup, table rules dropped."""
     pages = _pages(decode_text(path, data))
     for page in pages:
-        page.lines = [line for line in page.lines if not _MD_TABLE_RULE.match(line)]
+        page.lines = [_MD_STRONG.sub(r"\2", line) for line in page.lines if not _MD_TABLE_RULE.match(line)]
     return LoadedDocument(path=path, file_format="md", pages=pages, marked_up=True, page_count=_page_count(pages))
 
 

@@ -194,3 +194,10 @@ def test_related_words_are_compounds_and_inflections_not_first_parts() -> None:
     assert related("info", "informatie")
     assert not related("schoolzwem", "school")
     assert not related("opp", "oppervlak")
+
+
+def test_who_sits_in_a_committee_quotes_its_members(assistant: SopAssistant) -> None:
+    """'De IZC bestaat uit de volgende leden: …' names no 'interne zorgcommissie', only its abbreviation."""
+    answer = assistant.ask("Wie zitten er in de interne zorgcommissie van Het Kristal?")
+    assert "De IZC bestaat uit de volgende leden: de directie" in flat(answer.answer)
+    assert_citations_hold(answer)

@@ -65,3 +65,14 @@ def test_the_list_a_matrix_quote_stands_in_is_named_as_the_profile_names_it(assi
     answer = assistant.ask("My daughter is gifted. Which school fits her best?")
     regenboog = next(line for line in answer.answer.splitlines() if line.startswith("- OBS De Regenboog:"))
     assert "(under “Grensgebied (per leerling bekijken wij in een MDO" in regenboog
+
+
+def test_who_is_in_the_team_quotes_the_members(assistant: SopAssistant) -> None:
+    """The start screen's teacher example in English, and the same for the SBO, whose team is the 'commissie van
+    begeleiding (CvB)': 'who is in …' asks for members, not for one name."""
+    vlinder = assistant.ask("Who is in the support team of Kindcentrum De Vlinder?")
+    assert not vlinder.refused and "Samen vormen zij met de directeur het ondersteuningsteam" in vlinder.answer
+    anker = assistant.ask("Who is in the support team of SBO Het Anker?")
+    assert not anker.refused
+    assert "De CvB bestaat uit de adjunct-directeur (voorzitter), de orthopedagoog" in anker.answer
+    assert "**" not in anker.answer  # the Markdown profile's bold marks are not quoted

@@ -712,3 +712,12 @@ def test_example_documents_ingest_and_name_their_school(path):
     assert profile.doc_id == doc_id_for(path)
     assert max(len(c.page_content) for c in profile.chunks) <= CHUNK_CHARS + 60
     assert {c.metadata["scope"] for c in profile.chunks} <= {"school", "regional"}
+
+
+def test_markdown_bold_marks_are_layout_not_text():
+    """The example profile in Markdown writes '**oktober, februari en juni**': quotes carry the words, not the marks."""
+    profile = read_support_profile(EXAMPLES_DIR / "sbo-het-anker.md", CHUNK_CHARS, MAX_BYTES)
+    text = "\n".join(c.page_content for c in profile.chunks)
+    assert "in oktober, februari en juni, bespreekt" in text
+    assert "**" not in text and "__" not in text
+    assert any(c.metadata["section"].endswith("Groepsbesprekingen en commissie van begeleiding") for c in profile.chunks)
