@@ -14,6 +14,7 @@ from assistant.matrix_cache import MatrixRows
 from assistant.profile import Cell, SchoolStatus, categories_in, category_synonyms, is_which_schools_question
 from assistant.retrieval import Retrieval, SopRetriever
 from index.indexer import SupportProfileIndex
+from ingest.school import school_names_in
 
 if TYPE_CHECKING:
     from assistant.llm import AnswerStream
@@ -93,6 +94,14 @@ class SopAssistant:
             raise UsageError(f"--school {unknown[0]}: not in the index (known: {', '.join(sorted(profiles))})")
         retrieval = self.retriever.retrieve(question, history or [], schools or None)
         previous = next((q for q in reversed(history or []) if q.strip()), "")
+        unknown_school = next(iter(school_names_in(question)), None) if not retrieval.schools else None
+        if unknown_school is not None:
+            # 'SBO Het Anker' when only Het Kristal and Balans are indexed: another school's passages would answer
+            # a question this school's profile may answer differently.
+            names = sorted(p.school for p in profiles.values())
+            indexed = ", ".join(names) if len(names) <= 12 else f"{', '.join(names[:12])} … ({len(names)})"
+            text = phrase(retrieval.language, "unknown_school", name=unknown_school, schools=indexed)
+            return Answer(question, text, retrieval.language, True, [], [])
         if is_which_schools_question(question) or is_which_schools_question(previous):
             matrix = self.matrix()
             if retrieval.schools:

@@ -35,6 +35,11 @@ class SchoolInfo:
     period: str = ""
 
 
+def school_names_in(text: str) -> list[str]:
+    """Names shaped like a school's ('SBO Het Anker', 'Kindcentrum De Vlinder') that a text mentions."""
+    return [_tidy(match) for match in _SCHOOL_NAME.findall(text)]
+
+
 def _tidy(name: str) -> str:
     words = name.split()
     while words and words[-1] in _STOP_TAIL:

@@ -76,3 +76,14 @@ def test_who_is_in_the_team_quotes_the_members(assistant: SopAssistant) -> None:
     assert not anker.refused
     assert "De CvB bestaat uit de adjunct-directeur (voorzitter), de orthopedagoog" in anker.answer
     assert "**" not in anker.answer  # the Markdown profile's bold marks are not quoted
+
+
+def test_a_school_that_is_not_indexed_is_said_to_be_missing(assistant: SopAssistant) -> None:
+    """'BS De Zonnebloem' has no profile here: no other school's passages answer for it."""
+    answer = assistant.ask("Heeft BS De Zonnebloem een lift?")
+    assert answer.refused and answer.sources == []
+    assert "“BS De Zonnebloem”" in answer.answer and "OBS De Regenboog" in answer.answer
+    english = assistant.ask("Who is in the support team of IKC De Sterrenwacht?")
+    assert english.refused and english.answer.startswith("There is no support profile of “IKC De Sterrenwacht”")
+    # A school that is indexed, named in another way, is still answered.
+    assert not assistant.ask("Heeft Regenboog een lift?").refused
