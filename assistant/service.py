@@ -109,10 +109,7 @@ class SopAssistant:
             names = {doc_id: p.school for doc_id, p in profiles.items()}
             statuses = matrix_statuses(question, previous, matrix, names)
             if statuses:
-                holding = self._matrix_rows.holding_chunks(profiles, list(dict.fromkeys(s.doc_id for s in statuses)))
-                return compose_matrix_answer(
-                    question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
-                )
+                return self._matrix_answer(question, retrieval, statuses, profiles)
         doc_ids = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
         contacts = self.contacts(doc_ids)
         streaming = getattr(self.composer, "stream", None) if stream else None
@@ -139,9 +136,13 @@ class SopAssistant:
         ]
         if not statuses:
             return None
+        return self._matrix_answer(refused.question, retrieval, statuses, profiles)
+
+    def _matrix_answer(self, question: str, retrieval: Retrieval, statuses: list[SchoolStatus], profiles: dict) -> Answer:
+        """The statuses as an answer, citing the retrieved passages or, where they miss a quote, the chunk holding it."""
         holding = self._matrix_rows.holding_chunks(profiles, list(dict.fromkeys(s.doc_id for s in statuses)))
         return compose_matrix_answer(
-            refused.question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
+            question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
         )
 
 
