@@ -173,7 +173,7 @@ def test_upload_adds_a_school_and_remove_takes_it_out(app: AppTest) -> None:
     )
     app.run()
     next(b for b in app.button if b.label == "Toevoegen aan de index").click().run()
-    assert [plain(s.value) for s in app.success] == ["SBO De Brug.md: toegevoegd (SBO De Brug, 33 passages)"]
+    assert [plain(s.value) for s in app.success] == ["SBO De Brug.md: toegevoegd (SBO De Brug, 44 passages)"]
     assert [plain(e.value) for e in app.error] == ["leeg.txt: niet toegevoegd. the file is empty (0 bytes)"]
     assert any(m.value.startswith("**SBO De Brug**") for m in app.sidebar.markdown)
     ask(app, "Heeft SBO De Brug een lift?")
