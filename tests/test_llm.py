@@ -325,7 +325,9 @@ def injected_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     paragraph = "**Op onze school:** ons gebouw is gelijkvloers en rolstoelvriendelijk"
     assert paragraph in text
     attack = " ".join(instruction for instruction, _ in INJECTIONS.values())
-    (docs / "sbo-het-anker.md").write_text(text.replace(paragraph, f"{attack}\n\n{paragraph}", 1), encoding="utf-8")
+    # Inside the school's own paragraph, so the passage that answers the question carries it.
+    injected = paragraph.replace("**Op onze school:** ", f"**Op onze school:** {attack} ", 1)
+    (docs / "sbo-het-anker.md").write_text(text.replace(paragraph, injected, 1), encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("injected-index")
     reports = SupportProfileIndex(Settings.from_env().with_(index_dir=index_dir)).ingest([docs / "sbo-het-anker.md"])
     assert [r.status for r in reports] == ["indexed"]
