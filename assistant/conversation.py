@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.schools import SchoolName, schools_in
 
@@ -23,11 +23,13 @@ class ResolvedQuestion:
     retrieval_query: str
     schools: list[str]
     follow_up: bool
+    # The schools the question names itself (``schools`` may come from the history instead).
+    named: list[str] = field(default_factory=list)
 
 
 def resolve(question: str, history: list[str], names: list[SchoolName]) -> ResolvedQuestion:
     """Carry the school and the topic of earlier questions into a follow-up that names neither."""
-    named = schools_in(question, names)
+    named = asked = schools_in(question, names)
     previous = next((q for q in reversed(history) if q.strip()), "")
     # A short question leans on the previous one, unless it names its own school ('Heeft Balans een lift?'); a
     # question that points back ('En op Balans?', 'wie zitten daarbij?') always does.
@@ -38,4 +40,4 @@ def resolve(question: str, history: list[str], names: list[SchoolName]) -> Resol
             if named:
                 break
     query = f"{question} {previous}" if follow_up else question
-    return ResolvedQuestion(question=question, retrieval_query=query, schools=named, follow_up=follow_up)
+    return ResolvedQuestion(question=question, retrieval_query=query, schools=named, follow_up=follow_up, named=asked)

@@ -15,7 +15,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant.conversation import ResolvedQuestion, resolve
 from assistant.language import Language, detect_language
-from assistant.schools import SchoolName, school_names, schools_in, without_school_names
+from assistant.schools import SchoolName, school_names, without_school_names
 from assistant.vocabulary import ProfileVocabulary
 from index.hybrid import FusionWeights, fuse
 from index.indexer import SupportProfileIndex
@@ -117,7 +117,7 @@ class SopRetriever(BaseRetriever):
         names = self._school_names(profiles)
         resolved = resolve(question, history or [], names)
         # A school's name is no evidence of the question's language ('Is OBS De Regenboog wheelchair accessible?').
-        language = detect_language(without_school_names(question, names, schools_in(question, names)))
+        language = detect_language(without_school_names(question, names, resolved.named))
         allowed = schools or self.school_filter
         targets = [s for s in resolved.schools if not allowed or s in allowed] or list(allowed or [])
         query = without_school_names(resolved.retrieval_query, names, targets)
