@@ -222,10 +222,13 @@ class ExtractiveComposer:
         if not candidates or candidates[0].score < self.threshold:
             return finding
         best = candidates[0]
-        near_best = [c for c in candidates if c.score >= max(self.threshold, best.score - _NEAR_BEST)]
         # The same line in two passages (a heading the next chunk of its section repeats) is picked once: the second
         # would only bring along what follows it there, which the line does not speak for.
-        picked = list({c.units[c.index].text: c for c in reversed(near_best)}.values())[::-1][:_MAX_QUOTES_PER_SCHOOL]
+        first: dict[str, _Candidate] = {}
+        for candidate in candidates:
+            if candidate.score >= max(self.threshold, best.score - _NEAR_BEST):
+                first.setdefault(candidate.units[candidate.index].text, candidate)
+        picked = list(first.values())[:_MAX_QUOTES_PER_SCHOOL]
         if asks_list(question):
             lines = [
                 c for c in candidates

@@ -61,7 +61,7 @@ def load_text(path: str, data: bytes) -> LoadedDocument:
 
 
 def load_markdown(path: str, data: bytes) -> LoadedDocument:
-    """Load Markdown: ``#`` headings and ``|`` tables are kept as markup, table rules dropped."""
+    """Load Markdown: ``#`` headings and ``|`` tables are kept as markup, table rules and bold marks dropped."""
     pages = _pages(decode_text(path, data))
     for page in pages:
         page.lines = [_MD_STRONG.sub(r"\2", line) for line in page.lines if not _MD_TABLE_RULE.match(line)]
