@@ -27,6 +27,7 @@ run: index
 	SOP_INDEX_DIR=$(INDEX) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Speed and size for the two real SOPs plus BENCH_SIZES synthetic schools (bench/corpus.py); figures in

@@ -10,13 +10,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
 
-from assistant.config import Settings
 from assistant.service import SopAssistant
 from assistant.ui.chat import Turn, answer_question, history_questions, show_turn
 from assistant.ui.comparison import show_comparison
 from assistant.ui.sidebar import school_filter, show_schools, show_upload
 from assistant.ui.start import PENDING_KEY, show_start
 from assistant.ui.texts import UiLanguage, text
+from core.config import Settings
 
 
 @st.cache_resource(show_spinner="Model en index laden…")
@@ -38,7 +38,7 @@ def main() -> None:
     with st.sidebar:
         st.toggle(text(language, "language_toggle"), key="english")
         st.button(text(language, "new_conversation"), on_click=new_conversation, icon=":material/add_comment:")
-        profiles = assistant.index.profiles()
+        profiles = assistant.schools()
         chosen = school_filter(profiles, language)
         show_upload(assistant, language)
         show_schools(assistant, profiles, language)

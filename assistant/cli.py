@@ -9,9 +9,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.errors import SopError, UsageError
-
+from core.config import Settings
+from core.errors import SopError, UsageError
 
 _LLM_HELP = "answer composer: extractive, openai:<model>, ollama:<model>, gguf:<path> (default: $SOP_LLM or extractive)"
 
@@ -63,14 +62,13 @@ def _print_json(data: object) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from assistant.matrix_cache import MatrixRows
-    from index.indexer import SupportProfileIndex
+    from assistant.service import SopAssistant
 
     missing = [p for p in args.paths if not p.exists()]
     # Embedding a batch of passages is the bulk of an ingest, and this process answers no questions meanwhile:
     # measured on 2 idle cores, 37 chunks/s with two threads against 20 with one.
     settings = _settings(args)
-    index = SupportProfileIndex(settings.with_(embedding_threads=settings.ingest_threads))
+    assistant = SopAssistant(settings.with_(embedding_threads=settings.ingest_threads))
 
     def report(item: object) -> None:
         data = asdict(item)  # type: ignore[call-overload]
@@ -81,11 +79,7 @@ def _ingest(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(f"{data['status']}: {data['path']} → {data['doc_id']} ({data['school']}, {data['chunks']} chunks)\n")
 
-    reports = index.ingest(args.paths, progress=report)
-    if any(r.status == "indexed" for r in reports):
-        # Work out the support-matrix rows of the new versions now, not at the first 'Welke scholen …?' question
-        # (with a thousand schools that would keep that question waiting most of a minute).
-        MatrixRows.of(index).matrix(index.profiles())
+    reports = assistant.ingest(args.paths, progress=report)
     return 1 if missing or any(r.status == "failed" for r in reports) else 0
 
 
@@ -125,17 +119,16 @@ def _source_lines(sources: list) -> str:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from assistant.matrix_cache import MatrixRows
-    from assistant.profile import matrix_rows_for_json
-    from index.indexer import SupportProfileIndex
+    from assistant.matrix.rules import matrix_rows_for_json
+    from assistant.service import SopAssistant
 
-    index = SupportProfileIndex(_settings(args))
-    matrix = MatrixRows.of(index).matrix(index.profiles())
+    assistant = SopAssistant(_settings(args))
+    matrix = assistant.matrix()
     rows = matrix_rows_for_json(matrix)
     if args.csv:
-        from assistant.matrix_export import matrix_csv
+        from assistant.matrix.export import matrix_csv
 
-        sys.stdout.write(matrix_csv(matrix, {doc_id: p.school for doc_id, p in index.profiles().items()}))
+        sys.stdout.write(matrix_csv(matrix, {doc_id: p.school for doc_id, p in assistant.schools().items()}))
     elif args.json:
         _print_json(rows)
     else:
@@ -162,19 +155,16 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from index.indexer import SupportProfileIndex
+    from assistant.service import SopAssistant
 
-    index = SupportProfileIndex(_settings(args))
-    if args.doc_id not in index.profiles():
-        raise UsageError(f"remove {args.doc_id}: not in the index")
-    index.remove(args.doc_id)
+    SopAssistant(_settings(args)).remove(args.doc_id)
     return 0
 
 
 def _schools(args: argparse.Namespace) -> int:
-    from index.indexer import SupportProfileIndex
+    from assistant.service import SopAssistant
 
-    profiles = SupportProfileIndex(_settings(args)).profiles()
+    profiles = SopAssistant(_settings(args)).schools()
     if args.json:
         _print_json({doc_id: asdict(p) for doc_id, p in profiles.items()})
     else:

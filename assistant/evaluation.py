@@ -10,11 +10,11 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import UsageError
+from core.errors import UsageError
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
     from assistant.service import SopAssistant
+    from core.config import Settings
 
 
 def normalise_space(text: str) -> str:

@@ -2,84 +2,37 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant.conversation import ResolvedQuestion, resolve
-from assistant.language import Language, detect_language
-from assistant.schools import SchoolName, school_names, without_school_names
+from assistant.question.model import Question
+from assistant.question.reading import read_question
+from assistant.question.schools import SchoolName, school_names
 from assistant.vocabulary import ProfileVocabulary
 from index.hybrid import FusionWeights, fuse
 from index.indexer import SupportProfileIndex
 
-_GLOSSARY: dict[str, list[str]] = {
-    term: dutch
-    for term, dutch in json.loads(resources.files("assistant.data").joinpath("glossary.json").read_text()).items()
-    if not term.startswith("_")
-}
-_ABBREVIATIONS: list[list[str]] = json.loads(
-    resources.files("assistant.data").joinpath("abbreviations.json").read_text()
-)["groups"]
-_EXPANSIONS: dict[str, list[str]] = json.loads(
-    resources.files("assistant.data").joinpath("query_expansions.json").read_text()
-)["expansions"]
 # How many candidates each ranking contributes before fusion.
 _CANDIDATES = 60
 
 
-@lru_cache(maxsize=4096)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    # Hundreds of glossary and abbreviation patterns per question overflow the re module's own cache.
-    return re.compile(pattern)
-
-
-def translate_terms(question: str) -> str:
-    """Dutch domain terms for the English words and phrases in a question (wheelchair → rolstoel …)."""
-    lowered = question.lower()
-    found: list[str] = []
-    for term, dutch in _GLOSSARY.items():
-        if _pattern(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])").search(lowered):
-            found.extend(dutch)
-    return " ".join(dict.fromkeys(found))
-
-
-def expand_question_words(question: str) -> str:
-    """The words profiles use for what a question asks with ('hoeveel' → 'aantal')."""
-    lowered = question.lower()
-    found = [word for asked, words in _EXPANSIONS.items() if _pattern(rf"(?<!\w){re.escape(asked)}(?!\w)").search(lowered)
-             for word in words]
-    return " ".join(dict.fromkeys(found))
-
-
-def expand_abbreviations(question: str) -> str:
-    """The other forms of the abbreviations and written-out terms in a question ('MR' → 'medezeggenschapsraad')."""
-    lowered = question.lower()
-    found: list[str] = []
-    for group in _ABBREVIATIONS:
-        # Plurals and person forms count too: 'intern begeleiders', 'IB’ers'.
-        if any(_pattern(r"(?<![\w-])" + re.escape(term) + r"(?:s|en|e)?(?!\w)").search(lowered) for term in group):
-            found.extend(term for term in group if term not in lowered)
-    return " ".join(found)
-
-
-@dataclass
+@dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found for one question."""
+    """What retrieval found for one question: the passages in rank order (``metadata["rank"]``, from 1)."""
 
-    resolved: ResolvedQuestion
-    language: Language
-    schools: list[str]
+    question: Question
     documents: list[Document]
     # Per school: the words of its whole profile (does it mention the asked topic at all?).
     vocabularies: dict[str, ProfileVocabulary] = field(default_factory=dict)
+
+    @property
+    def schools(self) -> tuple[str, ...]:
+        """The schools the question is about (empty when it names none)."""
+        return self.question.schools
 
 
 class SopRetriever(BaseRetriever):
@@ -96,11 +49,12 @@ class SopRetriever(BaseRetriever):
     _names: tuple[tuple[tuple[str, str], ...], list[SchoolName]] | None = PrivateAttr(default=None)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return self.retrieve(query).documents
+        return self.retrieve(self.read(query)).documents
 
-    def _school_names(self, profiles: dict) -> list[SchoolName]:
-        """The schools' names as questions name them, worked out again only when the schools change (with a
-        thousand schools that takes a few milliseconds of every question)."""
+    def school_names(self) -> list[SchoolName]:
+        """The indexed schools' names as questions name them, worked out again only when the schools change (with
+        a thousand schools that takes a few milliseconds of every question)."""
+        profiles = self.index.profiles()
         key = tuple(sorted((doc_id, p.school) for doc_id, p in profiles.items()))
         cached = self._names
         if cached is None or cached[0] != key:
@@ -108,30 +62,24 @@ class SopRetriever(BaseRetriever):
             self._names = cached
         return cached[1]
 
-    def names(self) -> list[SchoolName]:
-        return school_names({doc_id: p.school for doc_id, p in self.index.profiles().items()})
+    def read(self, text: str, history: list[str] | None = None, schools: list[str] | None = None) -> Question:
+        """The question read over the indexed schools' names, within ``schools`` (else the retriever's filter)."""
+        return read_question(text, history or [], self.school_names(), schools or self.school_filter or [])
 
-    def retrieve(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Retrieval:
-        """Resolve the question against its history, detect the school(s), search both indexes and fuse."""
+    def retrieve(self, question: Question) -> Retrieval:
+        """Search both indexes within the question's schools and fuse; a comparison (or a question over a handful
+        of schools that names none) sees every school near the top."""
         profiles = self.index.profiles()
-        names = self._school_names(profiles)
-        resolved = resolve(question, history or [], names)
-        # A school's name is no evidence of the question's language ('Is OBS De Regenboog wheelchair accessible?').
-        language = detect_language(without_school_names(question, names, resolved.named))
-        allowed = schools or self.school_filter
-        targets = [s for s in resolved.schools if not allowed or s in allowed] or list(allowed or [])
-        query = without_school_names(resolved.retrieval_query, names, targets)
-        if language != "nl":
-            query = f"{query} {translate_terms(query)}"
-        query = f"{query} {expand_abbreviations(query)} {expand_question_words(query)}"
-        documents = self._search(query, targets or None, profiles)
+        targets = list(question.schools)
+        documents = self._search(question.search_text, targets or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
-        documents = documents[: self.k]
-        for rank, document in enumerate(documents, start=1):
-            document.metadata["rank"] = rank
-        schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in documents]))
-        return Retrieval(resolved, language, targets, documents, self._vocabularies_of(schools, profiles))
+        ranked = [
+            Document(page_content=d.page_content, metadata={**d.metadata, "rank": rank}, id=d.id)
+            for rank, d in enumerate(documents[: self.k], start=1)
+        ]
+        schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in ranked]))
+        return Retrieval(question, ranked, self._vocabularies_of(schools, profiles))
 
     def _vocabularies_of(self, doc_ids: list[str], profiles: dict) -> dict[str, ProfileVocabulary]:
         """The vocabulary of each of these profiles, built once per indexed version."""

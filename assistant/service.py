@@ -1,34 +1,39 @@
-"""The assistant as one object: index, retriever and answer composer, loaded once and shared (CLI batch, app)."""
+"""The assistant as one object, the library face that the command line, the app and the API call: the index, the
+retriever and the answer composer, loaded once and shared."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from assistant.answer import Answer, AnswerComposer, ExtractiveComposer, contact_lines, phrase
-from assistant.config import Settings
-from assistant.errors import UsageError
-from assistant.language import detect_language
-from assistant.matrix_answer import compose_matrix_answer, matrix_statuses
-from assistant.matrix_cache import MatrixRows
-from assistant.profile import Cell, SchoolStatus, categories_in, category_synonyms, is_which_schools_question
+from assistant.answers.contacts import contact_lines
+from assistant.answers.model import Answer, AnswerComposer, Citation, phrase
+from assistant.answers.registry import make_composer
+from assistant.indexing import IngestReport, ingest_files
+from assistant.matrix.answer import category_name, compose_matrix_answer, matrix_statuses, status_word
+from assistant.matrix.cache import MatrixRows
+from assistant.matrix.export import matrix_csv
+from assistant.matrix.rules import Cell, SchoolStatus, categories
+from assistant.question.model import Question
 from assistant.retrieval import Retrieval, SopRetriever
+from assistant.uploads import UploadOutcome, add_uploads, drop_own_upload
+from core.config import Settings
+from core.errors import SopError, UsageError
 from index.indexer import SupportProfileIndex
-from ingest.school import school_names_in
+from index.store import IndexedProfile
+from ingest.loader import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
-    from assistant.llm import AnswerStream
+    from assistant.answers.llm import AnswerStream
+
+# What the app and the API use besides the assistant itself: they import this module only.
+__all__ = [
+    "SUPPORTED_SUFFIXES", "Answer", "Cell", "Citation", "IndexedProfile", "IngestReport", "SopAssistant",
+    "SopError", "UploadOutcome", "categories", "category_name", "matrix_csv", "status_word",
+]
 
 MAX_QUESTION_CHARS = 2000
-
-
-def make_composer(settings: Settings) -> AnswerComposer:
-    """The composer named by SOP_LLM: ``extractive`` (default) or an LLM backend (see assistant/llm.py)."""
-    if settings.llm == "extractive":
-        return ExtractiveComposer()
-    from assistant.llm import make_llm_composer
-
-    return make_llm_composer(settings)
 
 
 class SopAssistant:
@@ -40,9 +45,47 @@ class SopAssistant:
         self.settings = settings
         self.index = SupportProfileIndex(settings, model_in_background)
         self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
-        self.composer = composer or make_composer(settings)
+        self._composer = composer
         self._contacts: dict[str, str] = {}
         self._matrix_rows = MatrixRows.of(self.index)
+
+    @property
+    def composer(self) -> AnswerComposer:
+        """The answer composer, made on first use: ingesting needs none (an LLM's may reach for a server)."""
+        if self._composer is None:
+            self._composer = make_composer(self.settings)
+        return self._composer
+
+    # The index ---------------------------------------------------------------------------------------------------
+    def schools(self) -> dict[str, IndexedProfile]:
+        """Every indexed profile by doc_id."""
+        return self.index.profiles()
+
+    def ingest(self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None) -> list[IngestReport]:
+        """Index files and folders (PDF, DOCX, HTML, TXT, MD); each file succeeds or fails on its own."""
+        reports = ingest_files(self.index, paths, progress)
+        if any(report.status == "indexed" for report in reports):
+            # The support-matrix rows of the new versions are worked out now, not at the first 'Welke scholen …?'
+            # question (with a thousand schools that would keep that question waiting most of a minute).
+            self.matrix()
+        return reports
+
+    def add_uploads(
+        self,
+        files: list[tuple[str, bytes]],
+        on_start: Callable[[int], None] | None = None,
+        on_done: Callable[[int, UploadOutcome], None] | None = None,
+    ) -> list[UploadOutcome]:
+        """Save uploaded (name, content) pairs under the index folder and index them as :meth:`ingest` does."""
+        return add_uploads(self.settings, self.index.profiles, self.ingest, files, on_start, on_done)
+
+    def remove(self, doc_id: str) -> None:
+        """Take a school's profile out of the index, and its file when an upload brought it in."""
+        profile = self.index.profiles().get(doc_id)
+        if profile is None:
+            raise UsageError(f"remove {doc_id}: not in the index")
+        self.index.remove(doc_id)
+        drop_own_upload(self.settings, profile.path)
 
     def start_loading_model(self) -> None:
         """Begin loading the embedding model in the background, when it was left to load later (an app calls this
@@ -77,46 +120,42 @@ class SopAssistant:
         return self._respond(question, history, schools, stream=True)
 
     def _respond(
-        self, question: str, history: list[str] | None, schools: list[str] | None, stream: bool
+        self, text: str, history: list[str] | None, schools: list[str] | None, stream: bool
     ) -> Answer | AnswerStream:
-        question = " ".join(question.split())
-        language = detect_language(question) if question else "nl"
-        if not question:
-            return Answer(question, phrase(language, "empty_question"), language, True, [], [])
-        if len(question) > MAX_QUESTION_CHARS:
-            # Very long input is cut, not refused: the first part carries the question.
-            question = question[:MAX_QUESTION_CHARS]
+        # Very long input is cut, not refused: the first part carries the question.
+        text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+        if not text:
+            return Answer(text, phrase("nl", "empty_question"), "nl", True, [], [])
         profiles = self.index.profiles()
-        if not profiles:
-            return Answer(question, phrase(language, "no_index"), language, True, [], [])
         unknown = [s for s in schools or [] if s not in profiles]
-        if unknown:
+        if profiles and unknown:
             raise UsageError(f"--school {unknown[0]}: not in the index (known: {', '.join(sorted(profiles))})")
-        retrieval = self.retriever.retrieve(question, history or [], schools or None)
-        previous = next((q for q in reversed(history or []) if q.strip()), "")
-        unknown_school = next(iter(school_names_in(question)), None) if not retrieval.schools else None
-        if unknown_school is not None:
+        question = self.retriever.read(text, history, schools)
+        if not profiles:
+            return Answer(text, phrase(question.language, "no_index"), question.language, True, [], [])
+        if question.unknown_school is not None:
             # 'SBO Het Anker' when only Het Kristal and Balans are indexed: another school's passages would answer
             # a question this school's profile may answer differently.
             names = sorted(p.school for p in profiles.values())
             indexed = ", ".join(names) if len(names) <= 12 else f"{', '.join(names[:12])} … ({len(names)})"
-            text = phrase(retrieval.language, "unknown_school", name=unknown_school, schools=indexed)
-            return Answer(question, text, retrieval.language, True, [], [])
-        if is_which_schools_question(question) or is_which_schools_question(previous):
+            answer = phrase(question.language, "unknown_school", name=question.unknown_school, schools=indexed)
+            return Answer(text, answer, question.language, True, [], [])
+        retrieval = self.retriever.retrieve(question)
+        if question.across_schools:
             matrix = self.matrix()
-            if retrieval.schools:
-                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in retrieval.schools}
+            if question.schools:
+                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in question.schools}
             names = {doc_id: p.school for doc_id, p in profiles.items()}
-            statuses = matrix_statuses(question, previous, matrix, names)
+            statuses = matrix_statuses(question, matrix, names)
             if statuses:
-                return self._matrix_answer(question, retrieval, statuses, profiles)
-        doc_ids = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
+                return self._matrix_answer(retrieval, statuses, profiles)
+        doc_ids = list(dict.fromkeys(question.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
         contacts = self.contacts(doc_ids)
         streaming = getattr(self.composer, "stream", None) if stream else None
         if streaming is not None:
             return cast("AnswerStream", streaming(retrieval, contacts))
         answer = self.composer.compose(retrieval, contacts)
-        if answer.refused and retrieval.schools:
+        if answer.refused and question.schools:
             return self._from_school_matrix(answer, retrieval, profiles) or answer
         return answer
 
@@ -124,25 +163,26 @@ class SopAssistant:
         """'Does Balans have experience with autism?': no passage says 'autisme', but the school's support matrix
         reads 'ADHD, PDDNOS, ADD' in its normprofiel list. A refusal about a named school and a matrix category is
         answered from that school's cells, when the profile says something about them; else the refusal stands."""
-        asked = categories_in(retrieval.resolved.question, category_synonyms())
-        if not asked:
+        question = retrieval.question
+        if not question.categories:
             return None
         matrix = self.matrix()
         statuses = [
             SchoolStatus(doc_id, profiles[doc_id].school, category, matrix[doc_id][category])
-            for category in asked
-            for doc_id in retrieval.schools
+            for category in question.categories
+            for doc_id in question.schools
             if doc_id in matrix and category in matrix[doc_id] and matrix[doc_id][category].status != "unknown"
         ]
         if not statuses:
             return None
-        return self._matrix_answer(refused.question, retrieval, statuses, profiles)
+        return self._matrix_answer(retrieval, statuses, profiles)
 
-    def _matrix_answer(self, question: str, retrieval: Retrieval, statuses: list[SchoolStatus], profiles: dict) -> Answer:
+    def _matrix_answer(self, retrieval: Retrieval, statuses: list[SchoolStatus], profiles: dict) -> Answer:
         """The statuses as an answer, citing the retrieved passages or, where they miss a quote, the chunk holding it."""
         holding = self._matrix_rows.holding_chunks(profiles, list(dict.fromkeys(s.doc_id for s in statuses)))
+        question: Question = retrieval.question
         return compose_matrix_answer(
-            question, retrieval.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
+            question.text, question.language, statuses, retrieval.documents, lambda doc_id: holding.get(doc_id, [])
         )
 
 

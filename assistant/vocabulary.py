@@ -7,7 +7,7 @@ from collections import Counter
 
 from langchain_core.documents import Document
 
-from assistant.question_terms import Term, related
+from assistant.question.terms import Term, related
 from index.lexical import analyse
 
 

@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.config import Settings  # noqa: E402
+from assistant.answers.llm import cited_numbers  # noqa: E402
 from assistant.evaluation import load_golden, score_answers  # noqa: E402
-from assistant.llm import cited_numbers  # noqa: E402
 from assistant.service import SopAssistant  # noqa: E402
+from core.config import Settings  # noqa: E402
 
 
 def main() -> None:

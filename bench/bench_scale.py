@@ -114,13 +114,15 @@ def ingest_stage(index, paths: list[Path]) -> dict[str, object]:  # type: ignore
     index._build_lexical = build
     started, load_before = time.perf_counter(), load()
     try:
-        reports = index.ingest(paths)
+        from assistant.indexing import ingest_files
+
+        reports = ingest_files(index, paths)
     finally:
         del index.embeddings.embed_documents
         del index._build_lexical
     seconds = time.perf_counter() - started
     # As the ingest command does: the new versions' support-matrix rows are worked out right after.
-    from assistant.matrix_cache import MatrixRows
+    from assistant.matrix.cache import MatrixRows
 
     rows_started = time.perf_counter()
     MatrixRows.of(index).matrix(index.profiles())
@@ -161,9 +163,9 @@ def copy_stage(source, target, doc_ids: list[str]) -> dict[str, object]:  # type
 def serve(index_dir: Path, questions_file: Path, chroma_port: int | None, model: str) -> None:
     """Child process: open the index as the app would, answer once, then time every question warm."""
     started = time.perf_counter()
-    from assistant.config import Settings
     from assistant.evaluation import first_hit_rank, score_retrieval
     from assistant.service import SopAssistant
+    from core.config import Settings
 
     imported = time.perf_counter()
     settings = Settings.from_env().with_(index_dir=index_dir, embedding_model=model)
@@ -186,7 +188,7 @@ def serve(index_dir: Path, questions_file: Path, chroma_port: int | None, model:
     retrieval_s, answer_s, results, synthetic_hits = [], [], {}, []
     for item in items:
         started = time.perf_counter()
-        assistant.retriever.retrieve(item["question"], item.get("history") or [])
+        assistant.retriever.retrieve(assistant.retriever.read(item["question"], item.get("history") or []))
         retrieval_s.append(time.perf_counter() - started)
     for item in items:
         started = time.perf_counter()
@@ -274,7 +276,7 @@ def stop_server(folder: Path) -> None:
 
 # Main -------------------------------------------------------------------------------------------------------------
 def run_mode(mode: str, sizes: list[int], work: Path, schools: list[dict], args: argparse.Namespace) -> list[dict]:
-    from assistant.config import Settings
+    from core.config import Settings
     from index.indexer import SupportProfileIndex
 
     index_dir = work / f"index-{mode}"

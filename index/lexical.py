@@ -12,17 +12,17 @@ import re
 import shutil
 import uuid
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
-from rapidfuzz import fuzz, process
 from bm25s.stopwords import STOPWORDS_DUTCH
 from langchain_core.documents import Document
+from rapidfuzz import fuzz, process
 
-from assistant.code_version import files_fingerprint
+from core.data import entries, package_json
+from core.fingerprint import files_fingerprint
 
 # This module turns chunks into words and BM25 tokens: a saved index or word list made by other code is rebuilt.
 FORMAT = files_fingerprint([Path(__file__)])
@@ -35,8 +35,7 @@ _COMPOUND_WEIGHT = 0.3
 # Words people ask with rather than name a topic with ('wie zitten er', 'mijn dochter'); see the data file.
 _QUESTION_WORDS: set[str] = {
     word
-    for lang, words in json.loads(resources.files("index.data").joinpath("query_words.json").read_text()).items()
-    if not lang.startswith("_")
+    for words in entries(package_json("index.data", "query_words.json")).values()
     for word in words
 }
 # Question phrasing still counts a little: it separates two passages that match the topic equally well.

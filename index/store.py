@@ -23,14 +23,15 @@ from dataclasses import asdict, dataclass
 
 import chromadb
 from chromadb.api.client import SharedSystemClient
-from chromadb.errors import ChromaError
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings as ChromaEmbeddings
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.api.types import Embeddings as ChromaEmbeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import Settings
-from assistant.errors import IndexStoreError
+from core.config import Settings
+from core.errors import IndexStoreError
 
 CHUNKS = "sop_chunks"
 MANIFEST = "sop_manifest"

@@ -3,29 +3,29 @@ and never mix what the school does with regional standard text."""
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import pysbd
-
-from ingest.model import Block, Scope
+from core.sentences import split_sentences
+from core.units import Scope, Unit, UnitKind
+from ingest.model import LIST_MARK, Block
 from ingest.template import is_template_instruction
 
 
 @dataclass
-class Unit:
+class _Piece:
     """The smallest piece a chunk is built from: a sentence, a list item or a table row."""
 
     text: str
     page: int | None
-    kind: str
+    kind: UnitKind
+    scope: Scope
     explained: str | None = None
-    # The first unit of a paragraph, list item or row, and the size of that whole block: a chunk that is already
+    # The first piece of a paragraph, list item or row, and the size of that whole block: a chunk that is already
     # well filled ends before a paragraph that does not fit, rather than after its first sentence.
     block_chars: int = 0
+    # A later sentence of the same list item (or a later part of a cut sentence): it goes on on the same line.
+    continues: bool = False
 
 
 @dataclass
@@ -40,108 +40,91 @@ class Chunk:
     scope: Scope
     kind: str
     explained: list[str] = field(default_factory=list)
-    sentence_pages: list[tuple[int, int | None]] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
 
     @property
     def section_path(self) -> str:
         return " › ".join(part for part in (self.section, self.subsection) if part)
 
 
-_PER_THREAD = threading.local()
-
-
-def _segmenter() -> pysbd.Segmenter:
-    # One per thread: a Segmenter keeps the text it works on in itself, so threads sharing one (an app answering
-    # several questions at once) would split each other's text.
-    if not hasattr(_PER_THREAD, "segmenter"):
-        _PER_THREAD.segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=False)
-    return _PER_THREAD.segmenter
-
-
-def split_sentences(text: str) -> list[str]:
-    """Dutch sentence split (pysbd), keeping the original characters; abbreviations like 'o.a.' stay inside."""
-    flat = " ".join(text.split())
-    if len(flat) < 40 or not re.search(r"[.!?;]\s", flat):
-        return [flat] if flat else []
-    return list(_segmented(flat))
-
-
-@lru_cache(maxsize=8192)
-def _segmented(flat: str) -> tuple[str, ...]:
-    # Answers split the same passages again and again, and pysbd is slow: it builds a regular expression per
-    # abbreviation per call (measured: a third of an extractive answer's time).
-    return tuple(sentence.strip() for sentence in _segmenter().segment(flat) if sentence.strip())
-
-
-def _units(block: Block) -> list[Unit]:
+def _pieces(block: Block) -> list[_Piece]:
     # The model profile's guidance to whoever fills it in ("Beschrijf kort ...") says nothing about the school.
-    units = [unit for unit in _block_units(block) if unit.kind == "table_row" or not is_template_instruction(unit.text)]
-    if units:
-        units[0].block_chars = sum(len(unit.text) + 1 for unit in units)
-    return units
+    pieces = [p for p in _block_pieces(block) if p.kind == "table_row" or not is_template_instruction(p.text)]
+    if pieces:
+        pieces[0].block_chars = sum(len(piece.text) + 1 for piece in pieces)
+    return pieces
 
 
-def _block_units(block: Block) -> list[Unit]:
-    if block.kind in ("table_row", "list_item"):
-        return [Unit(block.text, block.page, block.kind, block.explained)]
+def _block_pieces(block: Block) -> list[_Piece]:
+    if block.kind == "table_row":
+        return [_Piece(block.text, block.page, "table_row", block.scope, block.explained)]
     lines = block.text.split("\n")
-    units: list[Unit] = []
+    pieces: list[_Piece] = []
     line_index, consumed = 0, 0
     starts = []  # character offset (in the flattened text) where each line begins
     position = 0
     for line in lines:
         starts.append(position)
         position += len(" ".join(line.split())) + 1
-    for sentence in split_sentences(block.text):
+    # The mark of a list item ('•', '1.') is no sentence of its own: it opens the item's first sentence.
+    mark = LIST_MARK.match(block.text) if block.kind == "list_item" else None
+    sentences = split_sentences(block.text[mark.end():] if mark else block.text)
+    if mark and sentences:
+        sentences[0] = f"{mark.group(0).strip()} {sentences[0]}"
+    for number, sentence in enumerate(sentences):
         while line_index + 1 < len(starts) and starts[line_index + 1] <= consumed:
             line_index += 1
-        units.append(Unit(sentence, block.line_pages[min(line_index, len(block.line_pages) - 1)], "text"))
+        page = block.line_pages[min(line_index, len(block.line_pages) - 1)]
+        # A list item's first sentence is the item; the sentences after it go on in the same item.
+        kind: UnitKind = "list_item" if block.kind == "list_item" and number == 0 else "text"
+        pieces.append(_Piece(sentence, page, kind, block.scope, continues=block.kind == "list_item" and number > 0))
         consumed += len(sentence) + 1
-    return units
+    return pieces
 
 
-def _long_unit_parts(unit: Unit, limit: int) -> list[Unit]:
+def _long_piece_parts(piece: _Piece, limit: int) -> list[_Piece]:
     """A sentence longer than a chunk is cut at ';' or ',' boundaries, as a last resort at a space."""
-    if len(unit.text) <= limit:
-        return [unit]
+    if len(piece.text) <= limit:
+        return [piece]
     parts, current = [], ""
-    for piece in re.split(r"(?<=[;,])\s+|\s+", unit.text):
-        if current and len(current) + len(piece) + 1 > limit:
-            parts.append(Unit(current, unit.page, unit.kind, unit.explained))
-            current = piece
+    for word in re.split(r"(?<=[;,])\s+|\s+", piece.text):
+        if current and len(current) + len(word) + 1 > limit:
+            parts.append(_Piece(current, piece.page, piece.kind, piece.scope, piece.explained, continues=bool(parts) or piece.continues))
+            current = word
         else:
-            current = f"{current} {piece}".strip()
+            current = f"{current} {word}".strip()
     if current:
-        parts.append(Unit(current, unit.page, unit.kind, unit.explained))
-    parts[0].block_chars = unit.block_chars
+        parts.append(_Piece(current, piece.page, piece.kind, piece.scope, piece.explained, continues=bool(parts) or piece.continues))
+    parts[0].block_chars = piece.block_chars
     return parts
 
 
-def _join(units: list[Unit]) -> str:
+def _join(pieces: list[_Piece]) -> str:
     """Sentences of running text on one line; list items, table rows and what follows them on lines of their own
     (a sentence after a table is no part of its last row)."""
     text = ""
-    previous: Unit | None = None
-    for unit in units:
+    previous: _Piece | None = None
+    for piece in pieces:
         if previous is None:
-            text = unit.text
-        elif unit.kind == "text" and previous.kind == "text" and text[-1:] != ":":
-            text += " " + unit.text
+            text = piece.text
+        elif piece.continues or (piece.kind == "text" and previous.kind == "text" and text[-1:] != ":"):
+            text += " " + piece.text
         else:
-            text += "\n" + unit.text
-        previous = unit
+            text += "\n" + piece.text
+        previous = piece
     return text
 
 
-def _make_chunk(units: list[Unit], first: Block, heading: str) -> Chunk:
-    body = _join(units)
+def _make_chunk(pieces: list[_Piece], first: Block, heading: str) -> Chunk:
+    body = _join(pieces)
     text = f"{heading}\n{body}" if heading else body
-    offsets, position = [], len(heading) + 1 if heading else 0
-    for unit in units:
-        position = text.find(unit.text, position)
-        offsets.append((max(position, 0), unit.page))
-        position += len(unit.text)
-    pages = [unit.page for unit in units if unit.page is not None]
+    units = [Unit(0, len(heading), "heading", first.scope, first.heading_page or pieces[0].page)] if heading else []
+    position = len(heading) + 1 if heading else 0
+    for piece in pieces:
+        position = max(text.find(piece.text, position), position)
+        units.append(Unit(position, position + len(piece.text), piece.kind, piece.scope, piece.page))
+        position += len(piece.text)
+    pages = [piece.page for piece in pieces if piece.page is not None]
     return Chunk(
         text=text,
         page=pages[0] if pages else None,
@@ -149,9 +132,9 @@ def _make_chunk(units: list[Unit], first: Block, heading: str) -> Chunk:
         section=first.section,
         subsection=first.subsection,
         scope=first.scope,
-        kind="table" if any(unit.kind == "table_row" for unit in units) else "text",
-        explained=[unit.explained for unit in units if unit.explained],
-        sentence_pages=offsets,
+        kind="table" if any(piece.kind == "table_row" for piece in pieces) else "text",
+        explained=[piece.explained for piece in pieces if piece.explained],
+        units=units,
     )
 
 
@@ -178,24 +161,24 @@ def chunk_blocks(blocks: list[Block], target_chars: int) -> list[Chunk]:
 
 
 def _chunk_group(group: list[Block], target_chars: int) -> list[Chunk]:
-    units = [
+    pieces = [
         part
         for block in group
-        for unit in _units(block)
-        for part in _long_unit_parts(unit, target_chars)
+        for piece in _pieces(block)
+        for part in _long_piece_parts(piece, target_chars)
         if part.text.strip()
     ]
-    if not units:  # blocks of blank text (or only the model profile's instructions) make no chunk
+    if not pieces:  # blocks of blank text (or only the model profile's instructions) make no chunk
         return []
     first = group[0]
-    heading = first.subsection if first.subsection and first.subsection not in units[0].text else ""
-    if heading and len(heading) + 1 + len(units[0].text) > target_chars:
+    heading = first.subsection if first.subsection and first.subsection not in pieces[0].text else ""
+    if heading and len(heading) + 1 + len(pieces[0].text) > target_chars:
         # The heading opens the first chunk: a long first sentence is cut to fit beside it.
-        units[:1] = _long_unit_parts(units[0], max(target_chars - len(heading) - 1, target_chars // 2))
+        pieces[:1] = _long_piece_parts(pieces[0], max(target_chars - len(heading) - 1, target_chars // 2))
     chunks: list[Chunk] = []
-    current: list[Unit] = []
+    current: list[_Piece] = []
     size = len(heading)
-    for unit in units:
+    for unit in pieces:
         filled = size >= target_chars // 2
         paragraph_break = bool(current) and unit.block_chars > 0 and filled and size + unit.block_chars > target_chars
         if current and (paragraph_break or size + len(unit.text) + 1 > target_chars):
@@ -210,8 +193,3 @@ def _chunk_group(group: list[Block], target_chars: int) -> list[Chunk]:
     if current:
         chunks.append(_make_chunk(current, first, heading if not chunks else ""))
     return chunks
-
-
-def sentence_pages_json(chunk: Chunk) -> str:
-    """Offsets of each sentence in the chunk text with its page, for citing the exact page of a quote."""
-    return json.dumps(chunk.sentence_pages)

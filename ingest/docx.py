@@ -10,7 +10,7 @@ from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.model import LoadedDocument, Page
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.docx import load_docx
 from ingest.html import load_html
 from ingest.model import LoadedDocument
@@ -71,3 +71,15 @@ def load_file(path: Path, max_bytes: int) -> LoadedDocument:
     except OSError as exc:
         raise IngestError(name, f"cannot be read ({exc.strerror or exc})") from exc
     return _LOADERS[sniff_format(name, data)](name, data)
+
+
+def find_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths (folders searched recursively), supported types only, in a stable order.
+    Files given by name are always yielded, so an unsupported one is reported instead of silently skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from core.units import Scope
+
 BlockKind = Literal["heading", "text", "list_item", "table_row"]
-Scope = Literal["school", "regional"]
+# The mark that opens a list item: a bullet of any of the signs writers use, a lone 'o', or a number ('1.', '2)').
+LIST_MARK = re.compile(r"^\s*(?:[•·▪◦●○❖➢►\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*")
 
 
 @dataclass
@@ -29,6 +33,8 @@ class Block:
     explained: str | None = None
     section: str = ""
     subsection: str = ""
+    # The page the subsection's heading stands on (a chunk that opens with the heading cites it there).
+    heading_page: int | None = None
     scope: Scope = "school"
     # The page of each line of ``text``, so a sentence cited from a paragraph that runs over a page break is
     # cited on the page it starts on.

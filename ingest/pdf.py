@@ -5,7 +5,7 @@ from __future__ import annotations
 import pymupdf
 from pymupdf.table import Table
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.model import LoadedDocument, Page
 
 # A ruled table has at least this many horizontal rules that meet vertical ones, and this many vertical rules (line

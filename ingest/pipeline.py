@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from langchain_core.documents import Document
 from slugify import slugify
 
-from assistant.code_version import package_fingerprint
-from assistant.errors import IngestError
+from core.errors import IngestError
+from core.fingerprint import package_fingerprint
+from core.units import encode_units
 from ingest.chunking import chunk_blocks
 from ingest.clean import clean_pages
 from ingest.loader import load_file
@@ -78,7 +78,7 @@ def read_support_profile(path: Path, chunk_chars: int, max_bytes: int) -> Suppor
                 "scope": chunk.scope,
                 "kind": chunk.kind,
                 "explained": "\n".join(chunk.explained),
-                "sentence_pages": json.dumps(chunk.sentence_pages),
+                "units": encode_units(chunk.units),
                 "chunk_index": index,
             },
             id=f"{doc_id}:{index}",

@@ -3,27 +3,24 @@ path and its scope ("school" for what this school does, "regional" for the stand
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
-from ingest.model import Block, Page, Scope
+from core.data import package_json
+from ingest.model import LIST_MARK, Block, Page, Scope
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2})(?:\.\s?([A-Z]|\d{1,2}))?\.?\s*([A-ZÀ-Ý].{1,90})$")
 _FUNCTION_WORDS = {"de", "het", "een", "en", "of", "te", "van", "voor", "met", "in", "op", "aan", "bij", "die", "dat", "als"}
 # "Zorgniveau 3: Extra zorg op schoolniveau door interne deskundigen", "Fase 2: …": a numbered level or step names
 # its own part of the text, and such titles run longer than other sub-headings.
 _LEVEL_HEADING = re.compile(r"^[A-ZÀ-Ý][\w-]+ \d{1,2}\s?:\s?[A-ZÀ-Ý]")
-_LIST_ITEM = re.compile(r"^(?:[•·▪◦●○\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*(.*)$")
+_LIST_ITEM = re.compile(LIST_MARK.pattern + r"(.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
-_SCOPE_SIGNALS: dict[str, list[str]] = json.loads(
-    resources.files("ingest.data").joinpath("scope_signals.json").read_text(encoding="utf-8")
-)
+_SCOPE_SIGNALS: dict[str, list[str]] = package_json("ingest.data", "scope_signals.json")
 _SCHOOL_SCOPE = re.compile("|".join(_SCOPE_SIGNALS["school"]), re.IGNORECASE)
 _REGIONAL_SCOPE = re.compile("|".join(_SCOPE_SIGNALS["regional"]), re.IGNORECASE)
-_TABLE_VALUES: list[str] = json.loads(resources.files("ingest.data").joinpath("table_values.json").read_text())["values"]
+_TABLE_VALUES: list[str] = package_json("ingest.data", "table_values.json")["values"]
 _VALUE_AT_END = re.compile(
     r"^(?P<label>\S.{0,70}?)\s+(?P<value>(?:" + "|".join(re.escape(v) for v in _TABLE_VALUES) + r")\b.{0,40})$",
     re.IGNORECASE,
@@ -45,6 +42,7 @@ _LOOSE_ROW = re.compile(
 class _State:
     section: str = ""
     subsection: str = ""
+    heading_page: int | None = None
     scope: Scope = "school"
     top_number: int = 0
     table_header: list[str] = field(default_factory=list)
@@ -142,6 +140,7 @@ class _Builder:
             page=page,
             section=state.section,
             subsection=state.subsection,
+            heading_page=state.heading_page,
             scope=state.scope,
             **extra,  # type: ignore[arg-type]
         )
@@ -153,6 +152,7 @@ class _Builder:
             state.section, state.subsection = title, ""
         else:
             state.subsection = title
+        state.heading_page = page
         # Regional standard text runs to the end of its own part of the profile, not into the next heading.
         state.scope = "school"
         state.table_header, state.table_caption = [], ""
@@ -232,9 +232,17 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
         ):
             builder.heading(line.rstrip(":"), 3, page, numbered=False)
             continue
-        if builder.open is None:
+        if builder.open is None and line[:1].islower() and builder.blocks and builder.blocks[-1].kind == "table_row":
+            # A table row broken over lines goes on in lower case ('Leerlingaantal per 1' / 'oktober 695 705').
+            row = builder.blocks[-1]
+            row.text += "\n" + line
+            row.line_pages.append(page)
+            row.explained = f"{row.explained} {line}" if row.explained else None
+        elif builder.open is None:
             builder.start("text", line, page)
-        elif builder.open.kind == "list_item" and builder.open.text.endswith((".", ";")) and line[:1].isupper():
+        elif builder.open.kind == "list_item" and line[:1].isupper() and not _unfinished(builder.open.text):
+            # After a list item that has said what it says, a line in upper case starts something new: the lead-in
+            # of the next list ('Binnen het normprofiel:'), or a paragraph.
             builder.start("text", line, page)
         else:
             builder.open.text += "\n" + line
@@ -294,6 +302,13 @@ def _is_value(cell: str) -> bool:
     return bool(_LONE_VALUE.match(cell) or _NUMBER_CELL.match(cell))
 
 
+def _unfinished(text: str) -> bool:
+    """Whether a text breaks off mid-phrase ('… met', '… ouders,'): its next line goes on with it."""
+    stripped = text.rstrip()
+    words = stripped.split()
+    return stripped.endswith((",", "-", "–", "/", "(", "&")) or bool(words) and words[-1].lower() in _FUNCTION_WORDS
+
+
 def _ends_sentence(block: Block) -> bool:
     return block.text.rstrip().endswith((".", ":", ";", "!", "?"))
 
@@ -337,9 +352,11 @@ def _start_table(builder: _Builder, header_line: str | None) -> None:
     """The short lines just before a table are its caption and column header: keep them to explain each row."""
     state = builder.state
     context: list[str] = []
+    holder: Block | None = None  # the paragraph the caption and column names stand in
     if builder.open is not None and len(builder.open.text) <= 160:
         context = builder.open.text.splitlines()
         builder.close()
+        holder = builder.blocks[-1] if builder.blocks and builder.blocks[-1].text == "\n".join(context) else None
     elif builder.blocks and builder.blocks[-1].kind == "heading":
         heading = builder.blocks[-1]
         if heading.level <= 2:  # a chapter title names the table, it is never its column names
@@ -349,9 +366,14 @@ def _start_table(builder: _Builder, header_line: str | None) -> None:
         context = [heading.text]
     elif builder.blocks and _is_caption(builder.blocks[-1], 160):  # closed by a blank line in spaced-out text
         context = builder.blocks[-1].text.splitlines()
+        holder = builder.blocks[-1]
     if header_line:
         state.table_header = _split_header(header_line)
         state.table_caption = " ".join(context) or state.subsection
         return
     state.table_header = _split_header(context[-1]) if context and len(context[-1].split()) > 1 else []
     state.table_caption = " ".join(context[:-1]) or state.subsection
+    if holder is not None and _is_caption(holder, 160):
+        # The caption and column names ('Betrokken experts Structureel Regelmatig …') head the table's rows: they
+        # are a row of the table, not a sentence.
+        builder.blocks[builder.blocks.index(holder)] = replace(holder, kind="table_row", explained=" ".join(holder.text.split()))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
-_PATTERNS = json.loads(resources.files("ingest.data").joinpath("template_text.json").read_text(encoding="utf-8"))
+from core.data import package_json
+
+_PATTERNS = package_json("ingest.data", "template_text.json")
 _INSTRUCTION = re.compile("|".join(f"(?:{pattern})" for pattern in _PATTERNS["sentences"]), re.IGNORECASE)
 _LEAD = re.compile(r"^[\s*•·\-–]+")
 

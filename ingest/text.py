@@ -6,7 +6,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.model import LoadedDocument, Page
 
 # Letters and signs of Dutch text beyond ASCII: accented vowels (also in loanwords), typographic quotes, dashes,

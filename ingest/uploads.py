@@ -17,8 +17,8 @@ from typing import Literal
 
 from slugify import slugify
 
-from assistant.config import Settings
-from assistant.errors import IngestError
+from core.config import Settings
+from core.errors import IngestError
 from ingest.loader import SUPPORTED_SUFFIXES, sniff_format
 
 UploadStatus = Literal["saved", "refused"]

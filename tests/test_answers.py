@@ -6,28 +6,20 @@ says so plainly. Plus the excerpt rules (lists, scope, context) on real profile 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from langchain_core.documents import Document
 
-from assistant.answer import Answer
-from assistant.config import Settings
-from assistant.excerpts import excerpts, with_context
-from assistant.question_terms import related
+from assistant.answers.excerpts import excerpts, with_context
+from assistant.answers.model import Answer
+from assistant.question.terms import related
 from assistant.service import SopAssistant
-from cli_runs import MODEL
 
 MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="module")
-def assistant(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> SopAssistant:
-    settings = Settings().with_(index_dir=tmp_path_factory.mktemp("answers-index"), embedding_model=MODEL)
-    service = SopAssistant(settings)
-    reports = service.index.ingest([sop_dir / "het-kristal.pdf", sop_dir / "kc-balans.pdf"])
-    assert [r.status for r in reports] == ["indexed", "indexed"]
-    return service
+def assistant(seed_assistant: SopAssistant) -> SopAssistant:
+    return seed_assistant
 
 
 def flat(text: str) -> str:
@@ -164,27 +156,29 @@ def test_numbers_and_names_are_kept(assistant: SopAssistant) -> None:
     assert "A. Gillet" in principal.answer and "agillet@kcbalans.nl" in principal.answer
 
 
-def test_excerpts_follow_lists_scope_and_leaning_sentences(sop_dir: Path) -> None:
-    text = (sop_dir / "kc-balans.txt").read_text(encoding="utf-8")
-    start = text.index("Op alle scholen beschikken leerkrachten over interventies")
-    block = text[start : text.index("Zowel", start) + 200]
-    units = excerpts(Document(page_content=block, metadata={"scope": "school"}))
+def _units_holding(assistant: SopAssistant, doc_id: str, words: str) -> list:
+    chunk = next(c for c in assistant.index.store.chunks_of(doc_id) if words in flat(c.page_content))
+    return excerpts(chunk)
+
+
+def test_excerpts_follow_lists_scope_and_leaning_sentences(assistant: SopAssistant) -> None:
+    """The units ingest stored: regional text apart from the school's own, a list item with the line that announces
+    its list, a sentence with the one it leans on."""
+    chunks = assistant.index.store.chunks_of("kc-balans")
+    regional = next(c for c in chunks if "stop-denk-doe" in c.page_content)
+    section = [c for c in chunks if c.metadata["section"] == regional.metadata["section"]]
+    units = [unit for chunk in section for unit in excerpts(chunk)]
     stop = next(u for u in units if "stop-denk-doe" in u.text)
     own = next(u for u in units if u.text.startswith("Op onze school"))
     assert stop.regional and not own.regional
 
-    grens = "\n".join(["Grens", "• Leerlingen die (bijna) blind zijn", "• Leerlingen met ernstige verstandelijke",
-                       "beperkingen", "Grensgebied (grens individueel te bepalen n.a.v. indicatoren):", "• Faalangst"])
-    units = excerpts(Document(page_content=grens))
-    assert [units[i].text for i in with_context(units, 0, 900)] == [
-        "Grens", "• Leerlingen die (bijna) blind zijn", "• Leerlingen met ernstige verstandelijke beperkingen"]
-    item = len(units) - 1
+    units = _units_holding(assistant, "kc-balans", "Faalangst")
+    item = next(i for i, u in enumerate(units) if u.kind == "list_item" and "Faalangst" in u.text)
     assert [units[i].text for i in with_context(units, item, 900)][0].startswith("Grensgebied")
 
-    talk = "Bla. In juni is er een groepsbespreking gepland. Deze besprekingen vinden plaats tussen de leerkracht en de IB-er."
-    units = excerpts(Document(page_content=talk))
-    leaning = next(i for i, u in enumerate(units) if u.text.startswith("Deze"))
-    assert [units[i].text for i in with_context(units, leaning, 900)][0].startswith("In juni")
+    units = _units_holding(assistant, "het-kristal", "Deze besprekingen vinden plaats tussen")
+    leaning = next(i for i, u in enumerate(units) if u.text.startswith("Deze besprekingen"))
+    assert "groeps-/toetsbespreking gepland" in [units[i].text for i in with_context(units, leaning, 900)][0]
 
 
 def test_related_words_are_compounds_and_inflections_not_first_parts() -> None:

@@ -4,25 +4,16 @@ refusals that find the contact data in a ruled table."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from langchain_core.documents import Document
 
-from assistant.answer import contact_lines
-from assistant.config import Settings
+from assistant.answers.contacts import contact_lines
 from assistant.service import SopAssistant
-from cli_runs import MODEL
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "docs"
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> SopAssistant:
-    settings = Settings().with_(index_dir=tmp_path_factory.mktemp("examples-index"), embedding_model=MODEL)
-    service = SopAssistant(settings)
-    assert {r.status for r in service.index.ingest([EXAMPLES])} == {"indexed"}
-    return service
+def assistant(examples_assistant: SopAssistant) -> SopAssistant:
+    return examples_assistant
 
 
 def test_english_question_about_a_school_with_a_dutch_name(assistant: SopAssistant) -> None:

@@ -9,22 +9,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runs import cli_env, ingest
+from conftest import DATA, EXAMPLES, ROOT, copy_index, settings_for
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from assistant import service
-from assistant.config import Settings
-from assistant.llm import LlmComposer
+from assistant.answers.llm import LlmComposer
+from assistant.service import SopAssistant
 from assistant.ui.comparison import status_label
-from assistant.ui.index_changes import add_uploads, uploads_root
 from assistant.ui.safe_text import as_text, highlighted, quote_spans
-from index.indexer import SupportProfileIndex
+from assistant.uploads import uploads_root
+from core.config import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-HOSTILE = ROOT / "tests" / "data" / "hostile" / "bs-de-proef.md"
+HOSTILE = DATA / "hostile" / "bs-de-proef.md"
 SCHOOLS = {"obs-de-regenboog", "kindcentrum-de-vlinder", "sbo-het-anker", "bs-de-proef"}
 # Markdown as a browser would get it, HTML allowed: anything a document could inject would show up here.
 RENDER = MarkdownIt("commonmark", {"html": True})
@@ -33,17 +34,15 @@ RENDER = MarkdownIt("commonmark", {"html": True})
 @pytest.fixture(scope="module")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("app-index")
-    index = SupportProfileIndex(Settings().with_(index_dir=folder))
-    reports = index.ingest([ROOT / "examples" / "docs", HOSTILE])
-    assert {r.doc_id for r in reports if r.status == "indexed"} == SCHOOLS
+    reports = ingest([EXAMPLES, HOSTILE], folder, cli_env())
+    assert {r["doc_id"] for r in reports if r["status"] == "indexed"} == SCHOOLS
     return folder
 
 
 @pytest.fixture
 def app(built_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """The app over its own copy of the index (tests that upload or remove must not affect the others)."""
-    index_dir = tmp_path / "index"
-    shutil.copytree(built_index, index_dir)
+    index_dir = copy_index(built_index, tmp_path)
     monkeypatch.setenv("SOP_INDEX_DIR", str(index_dir))
     monkeypatch.setenv("SOP_LLM", "extractive")
     at = AppTest.from_file(APP, default_timeout=300)
@@ -186,19 +185,17 @@ def test_upload_adds_a_school_and_remove_takes_it_out(app: AppTest) -> None:
 
 
 def test_upload_reports_progress_per_file(built_index: Path, tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    shutil.copytree(built_index, index_dir)
-    index = SupportProfileIndex(Settings().with_(index_dir=index_dir))
+    assistant = SopAssistant(settings_for(copy_index(built_index, tmp_path)))
     events: list[tuple[str, int, str]] = []
     files = [("kapot.docx", b"PK\x03\x04 not a zip"), ("BS De Proef.md", HOSTILE.read_bytes()), ("x.exe", b"MZ\x90\x00" * 20)]
-    outcomes = add_uploads(
-        index, files, lambda i: events.append(("start", i, "")), lambda i, o: events.append(("done", i, o.status))
+    outcomes = assistant.add_uploads(
+        files, lambda i: events.append(("start", i, "")), lambda i, o: events.append(("done", i, o.status))
     )
     assert [o.status for o in outcomes] == ["failed", "unchanged", "failed"]
     assert "kapot.docx" in outcomes[0].name and outcomes[0].error
     assert ("done", 2, "failed") in events and events.index(("start", 1, "")) < events.index(("done", 1, "unchanged"))
-    assert not [p for p in uploads_root(index).rglob("*") if p.is_file()]
-    assert set(index.profiles()) == SCHOOLS
+    assert not [p for p in uploads_root(assistant.settings).rglob("*") if p.is_file()]
+    assert set(assistant.schools()) == SCHOOLS
 
 
 def test_document_markup_is_shown_as_text(app: AppTest) -> None:
@@ -313,7 +310,7 @@ def test_a_large_index_lists_the_schools_a_search_finds(tmp_path: Path, monkeypa
             f"Schoolondersteuningsprofiel Basisschool De {tree}\n\nOp onze school is er een lift.\n", encoding="utf-8"
         )
     index_dir = tmp_path / "index"
-    SupportProfileIndex(Settings().with_(index_dir=index_dir)).ingest([folder])
+    ingest([folder], index_dir, cli_env())
     monkeypatch.setenv("SOP_INDEX_DIR", str(index_dir))
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()

@@ -12,13 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, settings_for
 
-from assistant.config import Settings
 from assistant.service import SopAssistant
 from index.indexer import SupportProfileIndex
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = "all-minilm-l6-v2"
 DOC_ID = "de-ster"
 OLD_MARKER, NEW_MARKER = "eekhoorntjesklas", "vossenburchtklas"
 FILLER = (
@@ -30,9 +28,9 @@ FILLER = (
 CHILD = """
 import sys, time
 from pathlib import Path
-from assistant.config import Settings
+from core.config import Settings
 from index import store
-from index.indexer import SupportProfileIndex
+from assistant.service import SopAssistant
 
 index_dir, document, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -59,9 +57,9 @@ elif point == "after-switch":
         stop_here()
     store.ChunkStore._record = record_then_stop
 
-index = SupportProfileIndex(Settings(index_dir=index_dir, embedding_model="all-minilm-l6-v2"))
+assistant = SopAssistant(Settings(index_dir=index_dir, embedding_model="all-minilm-l6-v2"))
 print("STARTED", flush=True)
-print("DONE", [(r.status, r.error) for r in index.ingest([document])], flush=True)
+print("DONE", [(r.status, r.error) for r in assistant.ingest([document])], flush=True)
 """
 
 
@@ -83,8 +81,8 @@ def index_copy(tmp_path: Path) -> Path:
         "Schoolondersteuningsprofiel Basisschool De Maan\n\nOp onze school is een maanlanderklas voor nieuwkomers.\n",
         encoding="utf-8",
     )
-    index = SupportProfileIndex(Settings(index_dir=tmp_path / "index", embedding_model=MODEL))
-    assert {r.status for r in index.ingest([docs])} == {"indexed"}
+    assistant = SopAssistant(settings_for(tmp_path / "index"))
+    assert {r.status for r in assistant.ingest([docs])} == {"indexed"}
     return tmp_path / "index"
 
 
@@ -123,7 +121,7 @@ def kill(child: subprocess.Popen[str]) -> None:
 
 def visible_version(index_dir: Path) -> str:
     """Which version a fresh reader sees; fails when it sees anything but one whole version."""
-    index = SupportProfileIndex(Settings(index_dir=index_dir, embedding_model=MODEL))
+    index = SupportProfileIndex(settings_for(index_dir))
     profile = index.profiles()[DOC_ID]
     chunks = index.store.chunks_of(DOC_ID)
     texts = "\n".join(chunk.page_content for chunk in chunks)
@@ -133,7 +131,7 @@ def visible_version(index_dir: Path) -> str:
     lexical_docs = {chunk_id for chunk_id in index.lexical().scores(NEW_MARKER if old else OLD_MARKER)}
     assert not lexical_docs, "the lexical index finds the version that is not indexed"
 
-    assistant = SopAssistant(Settings(index_dir=index_dir, embedding_model=MODEL))
+    assistant = SopAssistant(settings_for(index_dir))
     for marker in (OLD_MARKER, NEW_MARKER):
         answer = assistant.ask(f"Werkt Basisschool De Ster met een {marker}?")
         found = [source for source in answer.sources if marker in source.text]
@@ -146,7 +144,7 @@ def visible_version(index_dir: Path) -> str:
 
 def orphans(index_dir: Path) -> list[str]:
     """Stored chunks of de-ster whose version the manifest does not list."""
-    index = SupportProfileIndex(Settings(index_dir=index_dir, embedding_model=MODEL))
+    index = SupportProfileIndex(settings_for(index_dir))
     version = index.profiles()[DOC_ID].version
     return [str(c.id) for c in index.store.iter_chunks() if c.metadata["doc_id"] == DOC_ID and c.metadata["version"] != version]
 
@@ -166,13 +164,13 @@ def test_kill_at_each_step_leaves_one_whole_version(index_copy, new_version, tmp
     other = tmp_path / "other" / "de-zon.txt"
     other.parent.mkdir()
     other.write_text("Schoolondersteuningsprofiel Basisschool De Zon\n\nOp onze school is een zonnewijzerklas.\n")
-    index = SupportProfileIndex(Settings(index_dir=index_copy, embedding_model=MODEL))
-    assert [r.status for r in index.ingest([other])] == ["indexed"]
+    assistant = SopAssistant(settings_for(index_copy))
+    assert [r.status for r in assistant.ingest([other])] == ["indexed"]
     assert orphans(index_copy) == []
     assert visible_version(index_copy) == expected
 
     # And the new version goes in whole when nobody kills it (it is in already when the switch was made).
-    assert [r.status for r in index.ingest([new_version])] == ["unchanged" if expected == "new" else "indexed"]
+    assert [r.status for r in assistant.ingest([new_version])] == ["unchanged" if expected == "new" else "indexed"]
     assert visible_version(index_copy) == "new"
     assert orphans(index_copy) == []
 
@@ -186,7 +184,7 @@ def test_kill_at_an_arbitrary_moment_leaves_one_whole_version(index_copy, new_ve
     # A late kill may find the ingest already done (it exited 0, or is exiting); either way one whole version shows.
     assert child.wait(timeout=60) in {0, -signal.SIGKILL}
     assert visible_version(index_copy) in {"old", "new"}
-    index = SupportProfileIndex(Settings(index_dir=index_copy, embedding_model=MODEL))
-    assert [r.status for r in index.ingest([new_version])] in (["indexed"], ["unchanged"])
+    assistant = SopAssistant(settings_for(index_copy))
+    assert [r.status for r in assistant.ingest([new_version])] in (["indexed"], ["unchanged"])
     assert visible_version(index_copy) == "new"
     assert orphans(index_copy) == []

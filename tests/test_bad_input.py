@@ -10,21 +10,13 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from cli_runs import MODEL
+from conftest import ROOT, SOP_DIR, settings_for
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("SOP_EMBEDDING_MODEL", "all-minilm-l6-v2")
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # plain `pytest` without an installed package
-    sys.path.insert(0, str(ROOT))
-
-from assistant.config import Settings  # noqa: E402
-from assistant.errors import IngestError  # noqa: E402
-from index.indexer import SupportProfileIndex  # noqa: E402
-from ingest.loader import load_file  # noqa: E402
-from ingest.pipeline import file_fingerprint, read_support_profile  # noqa: E402
-
-MODEL = "all-minilm-l6-v2"
-SOP_DIR = Path(__file__).resolve().parents[2] / "shared" / "sop"
+from assistant.service import SopAssistant
+from core.errors import IngestError
+from ingest.loader import load_file
+from ingest.pipeline import file_fingerprint, read_support_profile
 
 GOOD_FIRST = """Schoolondersteuningsprofiel Basisschool De Eik
 
@@ -111,7 +103,7 @@ def _sparse(path: Path, size: int) -> None:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-input-index")
-    return SupportProfileIndex(Settings(index_dir=folder / "idx", embedding_model=MODEL))
+    return SopAssistant(settings_for(folder / "idx"))
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +149,7 @@ def reports(index, first_good, bad_folder):
 
 
 def _chunks_text(index, doc_id: str) -> str:
-    return "\n".join(c.page_content for c in index.store.chunks_of(doc_id))
+    return "\n".join(c.page_content for c in index.index.store.chunks_of(doc_id))
 
 
 def test_every_file_in_the_folder_gets_a_report(reports, bad_folder):
@@ -174,17 +166,17 @@ def test_bad_file_fails_with_a_clear_reason(index, reports, name):
     words = BAD_FILES[name][1]
     assert any(word in report.error.lower() for word in words), f"{name}: {report.error!r} names none of {words}"
     assert "Traceback" not in report.error
-    assert report.doc_id not in index.profiles()
+    assert report.doc_id not in index.schools()
 
 
 def test_the_run_goes_on_and_good_files_are_indexed_and_searchable(index, reports, first_good):
     last = reports["zz-good.txt"]
     assert last.status == "indexed" and last.chunks >= 1 and last.school and "Beuk" in last.school
-    profiles = index.profiles()
+    profiles = index.schools()
     assert {"de-eik", "zz-good"} <= set(profiles)
     assert profiles["de-eik"].chunks == first_good.chunks  # nothing already indexed is lost
-    assert len(index.store.chunks_of("de-eik")) == first_good.chunks
-    lexical = index.lexical()
+    assert len(index.index.store.chunks_of("de-eik")) == first_good.chunks
+    lexical = index.index.lexical()
     for word, doc_id in (("zonnebloemproject", "de-eik"), ("kikkerdrilgroep", "zz-good")):
         hits = lexical.scores(word)
         assert hits, word
@@ -210,10 +202,10 @@ def test_html_script_and_style_content_is_not_indexed(index, reports):
     assert report.status == "indexed"
     text = _chunks_text(index, "script")
     assert "lift aanwezig in het hoofdgebouw" in text
-    for chunk in index.store.chunks_of("script"):
+    for chunk in index.index.store.chunks_of("script"):
         everything = chunk.page_content + chunk.metadata.get("explained", "") + chunk.metadata.get("section", "")
         assert "SCRIPTGEHEIM" not in everything and "NOGEENSCRIPT" not in everything and "color" not in everything
-    assert not index.lexical().scores("SCRIPTGEHEIM")
+    assert not index.index.lexical().scores("SCRIPTGEHEIM")
 
 
 def test_cp1252_text_decodes_its_accents(index, reports):
@@ -229,7 +221,7 @@ def test_utf8_bom_is_dropped_and_accents_kept(index, reports):
     text = _chunks_text(index, "bom")
     assert "café-ochtend" in text and "één" in text and "coördinator" in text
     assert "\ufeff" not in text
-    assert all("\ufeff" not in c.metadata["school"] for c in index.store.chunks_of("bom"))
+    assert all("\ufeff" not in c.metadata["school"] for c in index.index.store.chunks_of("bom"))
 
 
 @pytest.mark.parametrize("source", ["het-kristal.txt", "short"])
@@ -259,7 +251,7 @@ def test_file_name_with_spaces_and_diacritics_gets_a_slug(index, reports):
     report = reports["Het Kristal — één.txt"]
     assert report.status == "indexed", report
     assert report.doc_id == "het-kristal-een"
-    assert "het-kristal-een" in index.profiles()
+    assert "het-kristal-een" in index.schools()
     assert "Wereldgroep" in _chunks_text(index, "het-kristal-een")
 
 
@@ -312,12 +304,12 @@ def test_folder_with_thousands_of_files_reads_only_the_profiles(index, tmp_path,
         return file_fingerprint(path)
 
     # Every file an ingest looks at is fingerprinted first: the 3,000 others must not even be opened.
-    monkeypatch.setattr("index.indexer.file_fingerprint", fingerprint)
+    monkeypatch.setattr("assistant.indexing.file_fingerprint", fingerprint)
     reports = index.ingest([folder])
     assert sorted(Path(r.path).name for r in reports) == ["klein-0.txt", "klein-1.txt", "klein-2.txt"]
     assert sorted(opened) == ["klein-0.txt", "klein-1.txt", "klein-2.txt"]
     assert all(r.status == "indexed" for r in reports), reports
-    assert index.lexical().scores("nummer2")
+    assert index.index.lexical().scores("nummer2")
 
 
 def test_cli_reports_json_lines_and_exit_status_1(tmp_path):

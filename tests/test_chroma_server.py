@@ -15,10 +15,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from assistant.evaluation import load_golden, score_retrieval
 from cli_runs import ROOT, ask_batch, cli_env, ingest
 from conftest import GOLDEN_DEV
+
+from assistant.evaluation import load_golden, score_retrieval
 
 pytestmark = pytest.mark.server
 

@@ -15,16 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli_runs import ROOT, cli, cli_env
+from conftest import GOLDEN_DEV, settings_for
 
-from assistant.config import Settings
-from assistant.errors import IndexStoreError
 from assistant.evaluation import load_golden, score_retrieval
 from assistant.service import SopAssistant
-from cli_runs import ROOT, cli, cli_env
-from conftest import GOLDEN_DEV
+from core.errors import IndexStoreError
 from index.indexer import SupportProfileIndex
 
-MODEL = "all-minilm-l6-v2"
 FILLER = (
     "De intern begeleider bespreekt drie keer per jaar de resultaten van iedere groep met de leerkracht. "
     "Leerlingen die extra ondersteuning nodig hebben krijgen verlengde instructie in een kleine groep. "
@@ -54,9 +52,9 @@ def write_profiles(folder: Path, group: str) -> dict[str, str]:
 SLOW_INGEST = """
 import sys, time
 from pathlib import Path
-from assistant.config import Settings
+from core.config import Settings
 from index import store
-from index.indexer import SupportProfileIndex
+from assistant.service import SopAssistant
 
 record = store.ChunkStore._record
 def slow_record(self, profile):
@@ -64,8 +62,8 @@ def slow_record(self, profile):
     time.sleep(4)
     record(self, profile)
 store.ChunkStore._record = slow_record
-index = SupportProfileIndex(Settings(index_dir=Path(sys.argv[1]), embedding_model="all-minilm-l6-v2"))
-print(sorted({r.status for r in index.ingest([Path(sys.argv[2])])}), flush=True)
+assistant = SopAssistant(Settings(index_dir=Path(sys.argv[1]), embedding_model="all-minilm-l6-v2"))
+print(sorted({r.status for r in assistant.ingest([Path(sys.argv[2])])}), flush=True)
 """
 
 
@@ -88,7 +86,7 @@ def test_two_ingest_processes_at_once_both_land_whole(tmp_path: Path) -> None:
     out, _ = first.communicate(timeout=600)
     assert first.returncode == 0 and out.splitlines()[-1] == "['indexed']", out
 
-    index = SupportProfileIndex(Settings(index_dir=index_dir, embedding_model=MODEL))
+    index = SupportProfileIndex(settings_for(index_dir))
     profiles = index.profiles()
     assert sorted(profiles) == sorted(markers)
     for doc_id, marker in markers.items():
@@ -97,7 +95,7 @@ def test_two_ingest_processes_at_once_both_land_whole(tmp_path: Path) -> None:
         dense = index.store.search(index.embeddings.embed_query(marker), 50, [doc_id])
         assert len(dense) == len(chunks), f"{doc_id}: the vector index lost chunks another process wrote"
         assert {chunk_id.split(":")[0] for chunk_id in index.lexical().scores(marker)} == {doc_id}
-    assistant = SopAssistant(Settings(index_dir=index_dir, embedding_model=MODEL))
+    assistant = SopAssistant(settings_for(index_dir))
     for doc_id, marker in markers.items():
         answer = assistant.ask(f"Wat doet de {marker}?")
         assert answer.sources[0].doc_id == doc_id and marker in answer.sources[0].text
@@ -106,7 +104,7 @@ def test_two_ingest_processes_at_once_both_land_whole(tmp_path: Path) -> None:
 def test_an_ingest_that_cannot_get_the_lock_says_so(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     write_profiles(tmp_path / "a", "a")
-    index = SupportProfileIndex(Settings(index_dir=index_dir, embedding_model=MODEL, lock_timeout=1))
+    assistant = SopAssistant(settings_for(index_dir, lock_timeout=1))
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time\nfrom filelock import FileLock\n"
@@ -117,9 +115,9 @@ def test_an_ingest_that_cannot_get_the_lock_says_so(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "LOCKED"
         with pytest.raises(IndexStoreError, match="another ingest holds the index lock") as raised:
-            index.ingest([tmp_path / "a"])
+            assistant.ingest([tmp_path / "a"])
         assert str(index_dir) in str(raised.value)
-        assert index.profiles() == {}
+        assert assistant.schools() == {}
 
         done = subprocess.run(
             cli() + ["ingest", str(tmp_path / "a"), "--index", str(index_dir)],
@@ -131,21 +129,12 @@ def test_an_ingest_that_cannot_get_the_lock_says_so(tmp_path: Path) -> None:
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait()
     # The holder died without unlocking: the operating system released its lock.
-    assert {r.status for r in index.ingest([tmp_path / "a"])} == {"indexed"}
+    assert {r.status for r in assistant.ingest([tmp_path / "a"])} == {"indexed"}
 
 
-@pytest.fixture(scope="module")
-def real_index(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("concurrent") / "index"
-    index = SupportProfileIndex(Settings(index_dir=folder, embedding_model=MODEL))
-    reports = index.ingest([sop_dir / "het-kristal.pdf", sop_dir / "kc-balans.pdf"])
-    assert {r.status for r in reports} == {"indexed"}
-    return folder
-
-
-def test_twenty_simultaneous_questions_answer_as_one_by_one(real_index: Path) -> None:
+def test_twenty_simultaneous_questions_answer_as_one_by_one(seed_index: Path) -> None:
     items = [item for item in load_golden(GOLDEN_DEV)][:20]
-    settings = Settings(index_dir=real_index, embedding_model=MODEL)
+    settings = settings_for(seed_index)
     one_by_one = SopAssistant(settings)
     expected = {item["id"]: one_by_one.ask(item["question"], item["history"]).to_json() for item in items}
 

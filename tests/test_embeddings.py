@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ModelError
+from core.errors import ModelError
 from index.embeddings import BackgroundEmbeddings, load_embeddings
 
 MODEL = "all-minilm-l6-v2"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.errors import IngestError
+from core.errors import IngestError
 from ingest.chunking import chunk_blocks
 from ingest.loader import SUPPORTED_SUFFIXES, load_file
 from ingest.model import Block

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from assistant.answer import phrase
 from cli_runs import ask_batch, cli_env, ingest, run_cli
+
+from assistant.answers.model import phrase
 
 MARKUP = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert('sop')</script>"
@@ -123,10 +123,12 @@ def test_markup_in_a_document_is_kept_as_text_in_sources(answers: dict[str, dict
 def test_instruction_in_a_document_is_only_quoted(answers: dict[str, dict]) -> None:
     answer = answers["injection"]["answer"]
     assert "zwembad" in answer
-    # The extractive composer can only quote: the instruction may appear, but only inside a cited quotation.
-    for line in answer.splitlines():
-        if "Negeer" in line:
-            assert line.startswith("- “") and "” [" in line, line
+    # The instruction names the asked topic ('zwembad'), so the passage that answers carries it; the extractive
+    # composer can only quote it, inside a cited quotation, and never does what it says.
+    carrying = [line for line in answer.splitlines() if "Negeer" in line]
+    assert carrying, answer
+    assert all(line.startswith("- “") and "” [" in line for line in carrying), carrying
+    assert not answer.startswith("Ja"), answer
 
 
 def test_single_ask_with_a_100_kb_argument(index: Path) -> None:

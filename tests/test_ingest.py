@@ -5,26 +5,19 @@ Everything here runs through ``read_support_profile`` (no embedding model), so t
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import sys
 from pathlib import Path
 
 import pymupdf
 import pytest
+from conftest import EXAMPLES as EXAMPLES_DIR
+from conftest import SOP_DIR
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("SOP_EMBEDDING_MODEL", "all-minilm-l6-v2")
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # plain `pytest` without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from assistant.answers.citations import page_of
+from core.units import decode_units
+from ingest.pipeline import doc_id_for, read_support_profile
+from ingest.template import is_template_instruction
 
-from assistant.citations import page_of  # noqa: E402
-from ingest.pipeline import doc_id_for, read_support_profile  # noqa: E402
-from ingest.template import is_template_instruction  # noqa: E402
-
-SOP_DIR = Path(__file__).resolve().parents[2] / "shared" / "sop"
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples" / "docs"
 CHUNK_CHARS = 900
 MAX_BYTES = 100 * 2**20
 REAL_DOCS = ["het-kristal.pdf", "kc-balans.pdf", "het-kristal.txt", "kc-balans.txt"]
@@ -135,7 +128,7 @@ def test_known_passage_cites_its_pdf_page(profiles, pdf_pages, name, passage, la
     holders = [(chunk, m.start()) for chunk in profiles[name].chunks if (m := pattern.search(chunk.page_content))]
     assert holders, f"no chunk of {name} contains {passage!r}"
     for chunk, offset in holders:
-        assert page_of(chunk, offset) == expected, (chunk.metadata["chunk_index"], chunk.metadata["sentence_pages"])
+        assert page_of(chunk, offset) == expected, (chunk.metadata["chunk_index"], chunk.metadata["units"])
         assert chunk.metadata["page"] <= expected <= chunk.metadata["page_end"]
     if later_page:
         # The case that matters: a chunk that starts on an earlier page must still cite the passage's own page.
@@ -144,14 +137,13 @@ def test_known_passage_cites_its_pdf_page(profiles, pdf_pages, name, passage, la
 
 @pytest.mark.parametrize("name", ["het-kristal.pdf", "kc-balans.pdf"])
 def test_every_sentence_cites_the_page_it_is_on(profiles, pdf_pages, name):
-    """Each sentence start recorded in sentence_pages maps (via page_of) to the page PyMuPDF finds it on."""
+    """Each unit stored with a chunk maps (via page_of) to the page PyMuPDF finds it on."""
     checked, wrong = 0, []
     for chunk in profiles[name].chunks:
-        marks = json.loads(chunk.metadata["sentence_pages"])
         text = chunk.page_content
-        for i, (offset, _page) in enumerate(marks):
-            end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-            probe = norm(text[offset:end])[:50]
+        for unit in decode_units(chunk.metadata["units"]):
+            offset = unit.start
+            probe = norm(text[unit.start : unit.end])[:50]
             if len(probe) < 25:
                 continue
             found = [number for number, page_text in enumerate(pdf_pages[name], start=1) if probe in page_text]

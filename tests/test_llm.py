@@ -15,20 +15,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_runs import cli_env, ingest
+from conftest import EXAMPLES, GOLDEN_DEV, ROOT
 from langchain_core.documents import Document
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.config import Settings
-from assistant.conversation import ResolvedQuestion
-from assistant.errors import ModelError, UsageError
-from assistant.llm import MARKER, PROMPTS, LlmComposer, cited_numbers, clean_markers, make_llm_composer, verify
+from assistant.answers.llm import PROMPTS, LlmComposer, cited_numbers, clean_markers, make_llm_composer, verify
+from assistant.question.reading import read_question
+from assistant.question.schools import school_names
 from assistant.retrieval import Retrieval
 from assistant.service import SopAssistant
-from index.indexer import SupportProfileIndex
-from tests.conftest import GOLDEN_DEV
+from core.config import Settings
+from core.errors import ModelError, UsageError
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples" / "docs"
 # Failures of pip that mean the registry could not be reached (then the module is skipped, not failed).
 _UNREACHABLE = re.compile(
     r"NewConnectionError|Network is unreachable|Temporary failure in name resolution|Name or service not known|"
@@ -47,9 +46,9 @@ def _passage(rank: int, text: str, school: str = "BS Het Kristal", scope: str = 
     )
 
 
-def _retrieval(question: str, documents: list[Document], language: str = "nl") -> Retrieval:
-    schools = list(dict.fromkeys(d.metadata["doc_id"] for d in documents))
-    return Retrieval(ResolvedQuestion(question, question, schools, False), language, schools, documents)  # type: ignore[arg-type]
+def _retrieval(question: str, documents: list[Document]) -> Retrieval:
+    schools = {d.metadata["doc_id"]: d.metadata["school"] for d in documents}
+    return Retrieval(read_question(question, [], school_names(schools), list(schools)), documents)
 
 
 # --- the verifier, without a model ---------------------------------------------------------------------------------
@@ -228,12 +227,8 @@ def _settings(index_dir: Path, server: tuple[str, str]) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def real_index(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("llm-index")
-    index = SupportProfileIndex(Settings.from_env().with_(index_dir=index_dir))
-    reports = index.ingest([sop_dir / "het-kristal.pdf", sop_dir / "kc-balans.pdf"])
-    assert [r.status for r in reports] == ["indexed", "indexed"]
-    return index_dir
+def real_index(seed_index: Path) -> Path:
+    return seed_index
 
 
 def _golden(kind: str, lang: str, count: int) -> list[dict]:
@@ -329,8 +324,8 @@ def injected_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     injected = paragraph.replace("**Op onze school:** ", f"**Op onze school:** {attack} ", 1)
     (docs / "sbo-het-anker.md").write_text(text.replace(paragraph, injected, 1), encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("injected-index")
-    reports = SupportProfileIndex(Settings.from_env().with_(index_dir=index_dir)).ingest([docs / "sbo-het-anker.md"])
-    assert [r.status for r in reports] == ["indexed"]
+    reports = ingest([docs / "sbo-het-anker.md"], index_dir, cli_env())
+    assert [r["status"] for r in reports] == ["indexed"]
     shutil.rmtree(docs)
     return index_dir
 

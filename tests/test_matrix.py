@@ -8,32 +8,23 @@ filled in by reading the PDFs, not by running the code."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import DATA, SOP_DIR
 from langchain_core.documents import Document
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # plain `pytest` without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from assistant.matrix.answer import matrix_statuses
+from assistant.matrix.cache import MatrixRows
+from assistant.matrix.rules import STATUSES, Cell, categories, matrix_rows_for_json, school_matrix
+from assistant.question.categories import asks_across_schools
+from assistant.question.reading import read_question
+from assistant.question.schools import school_names
+from core.units import Unit, encode_units
+from ingest.model import LIST_MARK
 
-from assistant.profile import (  # noqa: E402
-    STATUSES,
-    Cell,
-    answer_from_matrix,
-    categories,
-    category_synonyms,
-    is_which_schools_question,
-    matrix_rows_for_json,
-    school_matrix,
-)
-
-SOP_DIR = Path(__file__).resolve().parents[2] / "shared" / "sop"
 PDFS = {"het-kristal": SOP_DIR / "het-kristal.pdf", "kc-balans": SOP_DIR / "kc-balans.pdf"}
-EXPECTED = json.loads((Path(__file__).parent / "data" / "matrix_expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((DATA / "matrix_expected.json").read_text(encoding="utf-8"))
 CONTRACT_CATEGORIES = [
     "dyslexie", "dyscalculie", "hoogbegaafdheid", "autisme", "gedrag", "nt2_nieuwkomers", "spraak_taal", "motoriek",
     "zieke_leerlingen", "faalangst", "rolstoel", "lift", "invalidetoilet", "slechthorend_doof", "slechtziend_blind",
@@ -46,18 +37,26 @@ def norm(text: str) -> str:
 
 def chunk(text: str, section: str = "4.C Ondersteuningsvoorzieningen", scope: str = "school", kind: str = "text",
           page: int = 3, index: int = 0) -> Document:
-    """A chunk as the indexer stores it, one unit per line, all on ``page``."""
-    offsets, position = [], 0
+    """A chunk as the indexer stores it: one unit per line (a list item after a bullet, a row in a table), all on
+    ``page``."""
+    units, position = [], 0
     for line in text.split("\n"):
-        offsets.append([position, page])
+        unit_kind = "list_item" if LIST_MARK.match(line) else "table_row" if kind == "table" else "text"
+        units.append(Unit(position, position + len(line), unit_kind, scope, page))
         position += len(line) + 1
     return Document(
         page_content=text,
         metadata={
             "doc_id": "test-school", "school": "Test School", "page": page, "section": section, "scope": scope,
-            "kind": kind, "sentence_pages": json.dumps(offsets), "chunk_index": index,
+            "kind": kind, "units": encode_units(units), "chunk_index": index,
         },
     )
+
+
+def across_schools(question: str, matrix: dict[str, dict[str, Cell]], names: dict[str, str] | None = None) -> list:
+    """The statuses a question across schools gets from a matrix (none when it asks no such question)."""
+    read = read_question(question, [], school_names(names or {doc_id: doc_id for doc_id in matrix}))
+    return matrix_statuses(read, matrix, names or {}) if read.across_schools else []
 
 
 # The rules, on small hand-made chunks ---------------------------------------------------------------------------
@@ -123,31 +122,21 @@ def test_answer_from_matrix_recognises_which_schools_questions():
         "a": school_matrix([chunk("Lift  nvt", kind="table")]),
         "b": school_matrix([chunk("In het hoofdgebouw is een lift aanwezig.")]),
     }
-    synonyms = category_synonyms()
-    found = answer_from_matrix("Welke scholen hebben een lift?", matrix, synonyms, schools={"a": "School A"})
+    found = across_schools("Welke scholen hebben een lift?", matrix, {"a": "School A", "b": "b"})
     assert [(s.doc_id, s.school, s.category, s.status) for s in found] == [
         ("a", "School A", "lift", "no"), ("b", "b", "lift", "yes")]
     assert found[1].cell.quote == "In het hoofdgebouw is een lift aanwezig."
-    english = answer_from_matrix("Which schools accept children with dyslexia?", matrix, synonyms)
+    english = across_schools("Which schools accept children with dyslexia?", matrix)
     assert {s.category for s in english} == {"dyslexie"} and {s.status for s in english} == {"unknown"}
-    assert answer_from_matrix("Hoe werkt de lift op Het Kristal?", matrix, synonyms) == []
-    assert answer_from_matrix("Welke scholen zijn er in Den Haag?", matrix, synonyms) == []
-    assert is_which_schools_question("Are there schools with a wheelchair lift?")
+    assert across_schools("Hoe werkt de lift op Het Kristal?", matrix) == []
+    assert across_schools("Welke scholen zijn er in Den Haag?", matrix) == []
+    assert asks_across_schools("Are there schools with a wheelchair lift?")
 
 
 # The real profiles ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory):
-    if not all(path.is_file() for path in PDFS.values()):
-        pytest.skip(f"real support profiles not found in {SOP_DIR}")
-    from assistant.config import Settings
-    from assistant.matrix_cache import MatrixRows
-    from index.indexer import SupportProfileIndex
-
-    settings = Settings(index_dir=tmp_path_factory.mktemp("matrix-index"), embedding_model="all-minilm-l6-v2")
-    index = SupportProfileIndex(settings)
-    reports = index.ingest(list(PDFS.values()))
-    assert {r.status for r in reports} == {"indexed"}, reports
+def matrix(seed_assistant):
+    index = seed_assistant.index
     chunks = {doc_id: [c.page_content for c in index.store.chunks_of(doc_id)] for doc_id in PDFS}
     return MatrixRows.of(index).matrix(index.profiles()), chunks
 
@@ -245,9 +234,9 @@ def test_json_shape_is_the_contract(matrix):
 
 def test_which_schools_questions_on_the_real_profiles(matrix):
     support, _ = matrix
-    lift = answer_from_matrix("Welke scholen hebben een lift?", support, category_synonyms())
+    lift = across_schools("Welke scholen hebben een lift?", support)
     assert {(s.doc_id, s.status) for s in lift} == {("het-kristal", "no"), ("kc-balans", "yes")}
-    dyslexia = answer_from_matrix("Which schools accept children with dyslexia?", support, category_synonyms())
+    dyslexia = across_schools("Which schools accept children with dyslexia?", support)
     assert {(s.doc_id, s.category, s.status) for s in dyslexia} == {
         ("het-kristal", "dyslexie", "yes"), ("kc-balans", "dyslexie", "yes")}
     assert all(s.cell.quote and s.cell.page for s in dyslexia)

@@ -5,31 +5,23 @@ whose quote is in the passage, and a follow-up carries the cross-school question
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from cli_runs import cli_env, run_cli
+from conftest import copy_index
 
 
 def cli(index: Path, *args: str) -> dict:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_cli(list(args), cli_env(SOP_INDEX_DIR=str(index)))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout) if "--json" in args else {}
 
 
 @pytest.fixture(scope="module")
-def index(sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("matrix-answer-index")
-    cli(folder, "ingest", str(sop_dir / "het-kristal.pdf"), str(sop_dir / "kc-balans.pdf"))
-    return folder
+def index(seed_index: Path) -> Path:
+    return seed_index
 
 
 def test_ingest_works_out_the_matrix_rows_of_new_versions(index: Path) -> None:
@@ -129,11 +121,9 @@ def test_matrix_csv_has_every_cell_of_the_json_matrix(index: Path) -> None:
     import csv
     import io
 
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
-    text = subprocess.run(
-        [sys.executable, "-m", "assistant", "matrix", "--csv"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=300, check=True,
-    ).stdout
+    done = run_cli(["matrix", "--csv"], cli_env(SOP_INDEX_DIR=str(index)))
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     matrix = cli(index, "matrix", "--json")
     assert len(rows) == sum(len(cells) for cells in matrix.values()) == 30
@@ -147,12 +137,8 @@ def test_matrix_csv_has_every_cell_of_the_json_matrix(index: Path) -> None:
 def test_matrix_listing_has_one_line_per_cell(index: Path) -> None:
     """The plain listing: a school's doc_id, then one line per category with the status, page and quote of the
     JSON matrix, even where the quote comes from a table cell spanning lines."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOP_INDEX_DIR": str(index)}
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "matrix"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=300, check=True,
-    )
-    assert done.stderr == ""  # no progress bars or warnings on a command that went well
+    done = run_cli(["matrix"], cli_env(SOP_INDEX_DIR=str(index)))
+    assert done.returncode == 0 and done.stderr == ""  # no progress bars or warnings on a command that went well
     text = done.stdout
     matrix = cli(index, "matrix", "--json")
     listed: dict[str, dict[str, list[str]]] = {}
@@ -174,10 +160,7 @@ def test_matrix_listing_has_one_line_per_cell(index: Path) -> None:
 
 def test_matrix_rows_saved_under_other_rules_are_worked_out_again(index: Path, tmp_path: Path) -> None:
     """Rows are kept on disk per document version; after an upgrade of the matrix rules they must not be reused."""
-    import shutil
-
-    copy = tmp_path / "index"
-    shutil.copytree(index, copy)
+    copy = copy_index(index, tmp_path)
     fresh = cli(copy, "matrix", "--json")
     saved = sorted((copy / "matrix").glob("*.json"))
     assert {path.name.split("@")[0] for path in saved} == set(fresh)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
-from assistant.answer_kind import kind_bonus
-from assistant.retrieval import expand_abbreviations, expand_question_words
-from assistant.schools import school_names, schools_in, without_school_names
+from assistant.question.glossary import search_words
+from assistant.question.kinds import asked_kind, kind_bonus
+from assistant.question.schools import school_names, schools_in, without_school_names
 from index.lexical import LexicalIndex
 
 NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
@@ -37,32 +37,37 @@ def test_a_school_named_exactly_is_not_also_its_look_alike():
 
 
 def test_abbreviations_expand_both_ways():
-    assert "medezeggenschapsraad" in expand_abbreviations("Welke rol heeft de MR?")
-    assert "ib" in expand_abbreviations("Hoeveel intern begeleiders zijn er?").split()
-    assert "intern begeleider" in expand_abbreviations("Wanneer spreek ik de IB’er?")
-    assert expand_abbreviations("So what does the school offer?") == ""
+    assert "medezeggenschapsraad" in search_words("Welke rol heeft de MR?", english=False)
+    assert "ib" in search_words("Hoeveel intern begeleiders zijn er?", english=False).split()
+    assert "intern begeleider" in search_words("Wanneer spreek ik de IB’er?", english=False)
+    assert search_words("So what does the school offer?", english=True) == ""
 
 
 def test_how_many_is_searched_as_the_count_profiles_write():
-    assert expand_question_words("Hoeveel intern begeleiders heeft Balans?") == "aantal"
-    assert expand_question_words("How many pupils does the school have?") == "aantal"
-    assert expand_question_words("Wie is de intern begeleider?") == ""
+    assert search_words("Hoeveel leerlingen heeft Balans?", english=False) == "aantal"
+    assert "aantal" in search_words("How many pupils does the school have?", english=True).split()
+    assert search_words("Wie is de directeur?", english=False) == ""
+
+
+def test_english_words_are_searched_in_the_profiles_dutch():
+    assert "rolstoel" in search_words("Is the school wheelchair accessible?", english=True).split()
+    assert "rolstoel" not in search_words("Is the school wheelchair accessible?", english=False).split()
 
 
 def test_the_asked_kind_of_fact_ranks_higher():
-    how_many = "Hoeveel intern begeleiders heeft Balans?"
+    how_many = asked_kind("Hoeveel intern begeleiders heeft Balans?")
     assert kind_bonus(how_many, "Aantal intern begeleiders 4") > kind_bonus(how_many, "Drie keer per jaar is er overleg.")
     assert kind_bonus(how_many, "De intern begeleider bespreekt de groep.") == 0.0
     # A number that names a level or a group counts nothing: the heading 'Zorgniveau 2: …' is no answer to 'Hoeveel'.
-    levels = "Hoeveel zorgniveaus hanteert de school?"
+    levels = asked_kind("Hoeveel zorgniveaus hanteert de school?")
     assert kind_bonus(levels, "Zorgniveau 2: Extra zorg in de groep") == 0.0
     assert kind_bonus(levels, "In groep 3 krijgen de kinderen extra leesles.") == 0.0
     assert kind_bonus(levels, "Op onze school kennen we vier zorgniveaus.") > 0.0
-    whom = "Bij wie moet ik zijn als mijn kind extra hulp nodig heeft?"
+    whom = asked_kind("Bij wie moet ik zijn als mijn kind extra hulp nodig heeft?")
     contact = kind_bonus(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
     role = kind_bonus(whom, "De intern begeleider brengt de problematiek in kaart.")
     assert contact > role > 0.0
-    director = "Wie is de directeur van IKC De Sterke Wilg?"
+    director = asked_kind("Wie is de directeur van IKC De Sterke Wilg?")
     assert kind_bonus(director, "Naam directeur | Pieter de Wit") > kind_bonus(
         director, "Samen vormen zij met de directeur het ondersteuningsteam."
     )
@@ -104,7 +109,7 @@ def test_a_typo_is_read_as_the_closest_word_of_the_profiles():
 
 
 def test_language_of_questions_in_latin_letters_that_are_neither_dutch_nor_english():
-    from assistant.language import detect_language
+    from assistant.question.language import detect_language
 
     # Polish shares 'do' with English, Turkish writes ğ and ş: both are answered in Dutch, saying so.
     assert detect_language("Czy mój syn z TOS może chodzić do Balans?") == "other"
@@ -116,7 +121,7 @@ def test_language_of_questions_in_latin_letters_that_are_neither_dutch_nor_engli
 
 def test_asking_to_compare_names_no_topic():
     """'Vergelijk … op dyslexie': the topic is dyslexie; 'vergelijk' would match 'zoek-en-vergelijk' in a URL."""
-    from assistant.question_terms import question_terms
+    from assistant.question.terms import question_terms
 
     terms = question_terms("Vergelijk Het Kristal en Balans op dyslexie", "", "nl", {"het", "kristal", "balans"})
     assert [t.label for t in terms] == ["dyslexie"]

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import MODEL
+from conftest import settings_for
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("SOP_EMBEDDING_MODEL", "all-minilm-l6-v2")
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # plain `pytest` without an installed package
-    sys.path.insert(0, str(ROOT))
-
-from assistant.cli import main  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from index.indexer import SupportProfileIndex  # noqa: E402
-
-MODEL = "all-minilm-l6-v2"
+from assistant.cli import main
+from assistant.service import SopAssistant
 
 PARAGRAPH = (
     "Op onze school bespreekt de intern begeleider drie keer per jaar de resultaten van iedere groep met de "
@@ -40,7 +32,7 @@ def long_profile(school: str, marker: str) -> str:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reingest-index")
-    return SupportProfileIndex(Settings(index_dir=folder / "idx", embedding_model=MODEL))
+    return SopAssistant(settings_for(folder / "idx"))
 
 
 def by_name(reports):
@@ -48,23 +40,23 @@ def by_name(reports):
 
 
 def chunk_ids(index, doc_id):
-    return [c.id for c in index.store.chunks_of(doc_id)]
+    return [c.id for c in index.index.store.chunks_of(doc_id)]
 
 
 def all_text(index, doc_id):
-    return "\n".join(c.page_content for c in index.store.chunks_of(doc_id))
+    return "\n".join(c.page_content for c in index.index.store.chunks_of(doc_id))
 
 
 def assert_no_duplicates(index, doc_id, expected):
-    chunks = index.store.chunks_of(doc_id)
-    assert len(chunks) == expected == index.profiles()[doc_id].chunks
+    chunks = index.index.store.chunks_of(doc_id)
+    assert len(chunks) == expected == index.schools()[doc_id].chunks
     assert len({c.id for c in chunks}) == len(chunks)
     assert sorted(int(c.metadata["chunk_index"]) for c in chunks) == list(range(expected))
     assert len({c.metadata["version"] for c in chunks}) == 1, "chunks of two versions side by side"
 
 
 def lexical_docs(index, word):
-    return {chunk_id.split(":")[0] for chunk_id in index.lexical().scores(word)}
+    return {chunk_id.split(":")[0] for chunk_id in index.index.lexical().scores(word)}
 
 
 def test_unchanged_folder_indexes_nothing(index, tmp_path):
@@ -79,7 +71,7 @@ def test_unchanged_folder_indexes_nothing(index, tmp_path):
     assert {r.status for r in first.values()} == {"indexed"}
     assert first["de-ster.txt"].chunks >= 3
     before = {doc_id: chunk_ids(index, doc_id) for doc_id in ("de-ster", "de-maan")}
-    versions = {doc_id: p.version for doc_id, p in index.profiles().items()}
+    versions = {doc_id: p.version for doc_id, p in index.schools().items()}
 
     again = by_name(index.ingest([folder]))
     assert {name: r.status for name, r in again.items()} == {"de-ster.txt": "unchanged", "de-maan.md": "unchanged"}
@@ -87,7 +79,7 @@ def test_unchanged_folder_indexes_nothing(index, tmp_path):
         assert report.chunks == first[name].chunks and report.school == first[name].school and report.error is None
     for doc_id in ("de-ster", "de-maan"):
         assert chunk_ids(index, doc_id) == before[doc_id]
-        assert index.profiles()[doc_id].version == versions[doc_id]
+        assert index.schools()[doc_id].version == versions[doc_id]
         assert_no_duplicates(index, doc_id, len(before[doc_id]))
 
 
@@ -130,8 +122,8 @@ def test_changed_file_replaces_its_chunks(index, tmp_path):
     assert "de-zon" in lexical_docs(index, "dennenappels")
 
     # Store-wide: every stored chunk belongs to the version the manifest lists.
-    profiles = index.profiles()
-    stored = list(index.store.iter_chunks())
+    profiles = index.schools()
+    stored = list(index.index.store.iter_chunks())
     assert len(stored) == sum(p.chunks for p in profiles.values())
     assert all(c.metadata["version"] == profiles[c.metadata["doc_id"]].version for c in stored)
 
@@ -146,7 +138,7 @@ def test_failed_reingest_keeps_the_indexed_version(index, tmp_path):
     path.write_bytes(b"")  # the file is damaged between two runs
     [broken] = index.ingest([path])
     assert broken.status == "failed" and "empty" in broken.error
-    assert index.profiles()["de-boom"].chunks == first.chunks
+    assert index.schools()["de-boom"].chunks == first.chunks
     assert "boomhutproject" in all_text(index, "de-boom")
     assert "de-boom" in lexical_docs(index, "boomhutproject")
 
@@ -206,7 +198,7 @@ def test_a_later_run_does_not_let_another_file_take_over_a_doc_id(index, tmp_pat
     [clash] = index.ingest([second_dir])
     assert clash.status == "failed" and "de-iep" in clash.error and "De Iep.txt" in clash.error
     assert "iepenbladeren" in all_text(index, "de-iep") and "iepenzaden" not in all_text(index, "de-iep")
-    assert index.profiles()["de-iep"].path == str(first_dir / "De Iep.txt")
+    assert index.schools()["de-iep"].path == str(first_dir / "De Iep.txt")
 
     (first_dir / "De Iep.txt").unlink()  # moved away: the new file may take the doc_id
     [moved] = index.ingest([second_dir])
@@ -223,14 +215,14 @@ def test_an_unchanged_file_read_by_other_code_or_chunk_size_is_read_again(index,
     [first] = index.ingest([folder])
     assert first.status == "indexed"
 
-    monkeypatch.setattr("index.indexer.reader_version", lambda chunk_chars: f"an-older-reader-{chunk_chars}")
+    monkeypatch.setattr("assistant.indexing.reader_version", lambda chunk_chars: f"an-older-reader-{chunk_chars}")
     [upgraded] = index.ingest([folder])
     assert upgraded.status == "indexed"
     assert_no_duplicates(index, "de-beuk", upgraded.chunks)
     [again] = index.ingest([folder])
     assert again.status == "unchanged"
 
-    smaller = SupportProfileIndex(index.settings.with_(chunk_chars=400))
+    smaller = SopAssistant(index.settings.with_(chunk_chars=400))
     [rechunked] = smaller.ingest([folder])
     assert rechunked.status == "indexed" and rechunked.chunks > upgraded.chunks
     assert_no_duplicates(smaller, "de-beuk", rechunked.chunks)

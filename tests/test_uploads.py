@@ -7,12 +7,12 @@ import random
 from pathlib import Path
 
 import pytest
+from cli_runs import MODEL
 
-from assistant.config import Settings
-from index.indexer import SupportProfileIndex
+from assistant.service import SopAssistant
+from core.config import Settings
 from ingest.uploads import UploadResult, safe_stem, save_uploads
 
-MODEL = "all-minilm-l6-v2"
 PROFILE = (
     "Schoolondersteuningsprofiel Basisschool De Kastanje\n\n"
     "Op onze school werkt een kastanjecoach twee ochtenden per week met leerlingen die faalangst hebben.\n"
@@ -151,7 +151,8 @@ def test_doc_id_is_the_ingest_doc_id() -> None:
 
 def test_saved_uploads_ingest_and_answer(tmp_path: Path, settings: Settings) -> None:
     results: list[UploadResult] = save_uploads([("../../Basisschool De Kastanje.txt", PROFILE.encode())], tmp_path / "up", settings)
-    index = SupportProfileIndex(settings)
-    reports = index.ingest([r.path for r in results if r.path])
+    assistant = SopAssistant(settings)
+    reports = assistant.ingest([r.path for r in results if r.path])
     assert [(r.doc_id, r.status) for r in reports] == [("basisschool-de-kastanje", "indexed")]
-    assert any("kastanjecoach" in chunk.page_content for chunk in index.store.chunks_of("basisschool-de-kastanje"))
+    chunks = assistant.index.store.chunks_of("basisschool-de-kastanje")
+    assert any("kastanjecoach" in chunk.page_content for chunk in chunks)

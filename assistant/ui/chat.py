@@ -10,14 +10,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from assistant.answer import Answer
-from assistant.errors import SopError
-from assistant.service import SopAssistant
+from assistant.service import Answer, IndexedProfile, SopAssistant, SopError
 from assistant.ui.feedback import record_feedback
 from assistant.ui.safe_text import as_text
 from assistant.ui.sources import cited_sources, show_chips, show_sources
 from assistant.ui.texts import UiLanguage, text
-from index.store import IndexedProfile
 
 
 @dataclass
@@ -111,5 +108,5 @@ def answer_question(
             else text(language, "status_done", count=len(result.sources), cited=len(cited))
         )
         status.update(label=label, state="complete")
-        show_answer(result, assistant.index.profiles(), assistant.settings.index_dir, key, language, slot)
+        show_answer(result, assistant.schools(), assistant.settings.index_dir, key, language, slot)
     return Turn("assistant", question, answer=result, status=label)

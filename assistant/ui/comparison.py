@@ -8,14 +8,10 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from assistant.matrix_answer import category_name, status_word
-from assistant.matrix_export import matrix_csv
-from assistant.profile import Cell, categories
-from assistant.service import SopAssistant
+from assistant.service import Cell, IndexedProfile, SopAssistant, categories, category_name, matrix_csv, status_word
 from assistant.ui.safe_text import as_text
 from assistant.ui.sources import show_original
 from assistant.ui.texts import UiLanguage, status_icon, text
-from index.store import IndexedProfile
 
 _TABLE_KEY = "matrix-table"
 _CATEGORY_KEY = "matrix-category"
@@ -72,7 +68,7 @@ def _show_cell(
 def show_comparison(assistant: SopAssistant, chosen: list[str], language: UiLanguage) -> None:
     """The view: the table for the chosen schools (all when none are chosen)."""
     st.subheader(text(language, "compare_title"))
-    profiles = assistant.index.profiles()
+    profiles = assistant.schools()
     if not profiles:
         st.info(text(language, "compare_need_schools"))
         return

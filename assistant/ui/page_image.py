@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pymupdf
 
-from ingest.chunking import split_sentences
+from core.sentences import split_sentences
 
 _DPI = 110
 # PyMuPDF finds a search string across line breaks, but not one much longer than a line or two reliably; a long

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.service import SopAssistant
-from assistant.ui.index_changes import UploadOutcome, add_uploads, remove_school
+from assistant.service import SUPPORTED_SUFFIXES, IndexedProfile, SopAssistant, UploadOutcome
 from assistant.ui.safe_text import as_text
 from assistant.ui.texts import UiLanguage, text
-from index.store import IndexedProfile
-from ingest.loader import SUPPORTED_SUFFIXES
 
 FILTER_KEY = "schools"
 _OUTCOMES_KEY = "upload_outcomes"
@@ -32,7 +29,7 @@ def _school_line(profile: IndexedProfile, language: UiLanguage) -> str:
 
 
 def _remove(assistant: SopAssistant, doc_id: str, school: str, language: UiLanguage) -> None:
-    remove_school(assistant.index, doc_id)
+    assistant.remove(doc_id)
     st.session_state[FILTER_KEY] = [d for d in st.session_state.get(FILTER_KEY, []) if d != doc_id]
     st.toast(text(language, "removed", school=school))
 
@@ -102,7 +99,7 @@ def show_upload(assistant: SopAssistant, language: UiLanguage) -> None:
         def done(position: int, outcome: UploadOutcome) -> None:
             bars[position].progress(100, text=as_text(_outcome_message(outcome, language)))
 
-        outcomes = add_uploads(assistant.index, [(f.name, f.getvalue()) for f in files], started, done)
+        outcomes = assistant.add_uploads([(f.name, f.getvalue()) for f in files], started, done)
         st.session_state[_OUTCOMES_KEY] = outcomes
         # A new key empties the uploader; the rerun shows the new schools in the list above.
         st.session_state[_UPLOADER_ROUND] = round_number + 1

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.answer import Answer
-from assistant.citations import Citation
+from assistant.service import Answer, Citation, IndexedProfile
 from assistant.ui.page_image import PageImage, page_image
 from assistant.ui.safe_text import as_text, highlighted
 from assistant.ui.texts import UiLanguage, text
-from index.store import IndexedProfile
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

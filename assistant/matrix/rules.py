@@ -12,7 +12,6 @@ beside a Grens item about the missing lift) and make ``limit``, again with both 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -23,8 +22,11 @@ from typing import Literal
 
 from langchain_core.documents import Document
 
-from assistant.citations import page_of
-from assistant.code_version import files_fingerprint
+from assistant.answers.citations import page_of
+from assistant.data import matrix_rules
+from core.fingerprint import files_fingerprint
+from core.units import UnitKind, decode_units
+from ingest.model import LIST_MARK
 
 # The rules that make a matrix row: this module and its data. A row saved under other rules is worked out again.
 RULES = files_fingerprint([Path(__file__), Path(str(resources.files("assistant.data").joinpath("categories.json")))])
@@ -36,7 +38,6 @@ _EXPLICIT, _OFFER, _MENTION, _REGIONAL = 3, 2, 1, 0
 # Among equally strong signals the quote is taken from a list item first, then a table row, then a sentence.
 _LIST, _ROW, _SENTENCE = 0, 1, 2
 _MAX_QUOTE = 300
-_BULLET = re.compile(r"^(?:[•·▪◦●○❖➢►\-–*]|\d{1,2}[.)](?=\s))\s*")
 _MID_LINE_BULLET = re.compile(r"(?<=\S)\s+(?=[•❖▪●➢►]\s)")
 _SECTION_SEP = " › "
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“(])")
@@ -90,7 +91,6 @@ class SchoolStatus:
 @dataclass(frozen=True)
 class _Rules:
     categories: dict[str, list[re.Pattern[str]]]
-    terms: dict[str, list[str]]
     table_values: list[tuple[re.Pattern[str], Status]]
     headings: list[tuple[re.Pattern[str], Status]]
     sentence_cues: list[tuple[re.Pattern[str], Status]]
@@ -99,7 +99,6 @@ class _Rules:
     regional: re.Pattern[str]
     not_evidence: re.Pattern[str]
     narrowing: re.Pattern[str]
-    which_schools: re.Pattern[str]
 
 
 def _any(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -108,13 +107,12 @@ def _any(patterns: Sequence[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(resources.files("assistant.data").joinpath("categories.json").read_text(encoding="utf-8"))
+    data = matrix_rules()
     categories = data["categories"]
     return _Rules(
         categories={
             name: [re.compile(p, re.IGNORECASE) for p in spec["patterns"]] for name, spec in categories.items()
         },
-        terms={name: list(spec["terms"]) for name, spec in categories.items()},
         table_values=[(re.compile(p, re.IGNORECASE), s) for p, s in data["table_values"]["values"]],
         headings=[(re.compile(p, re.IGNORECASE), s) for p, s in data["list_headings"]["headings"]],
         sentence_cues=[
@@ -127,18 +125,12 @@ def _rules() -> _Rules:
         regional=_any(data["regional_cues"]["regional"]),
         not_evidence=_any(data["regional_cues"]["not_evidence"]),
         narrowing=_any(data["narrowing_cues"]["cues"]),
-        which_schools=_any(data["which_schools"]["patterns"]),
     )
 
 
 def categories() -> list[str]:
     """The matrix's category keys, in the contract's order."""
     return list(_rules().categories)
-
-
-def category_synonyms() -> dict[str, list[str]]:
-    """Dutch and English words per category, as people type them in a question."""
-    return {name: list(terms) for name, terms in _rules().terms.items()}
 
 
 # Reading a profile into signals ----------------------------------------------------------------------------------
@@ -165,7 +157,7 @@ class _State:
 
 def _heading_status(line: str) -> Status | None:
     text = line.strip().rstrip(":").strip()
-    if not text or len(text) > 100 or _BULLET.match(line.strip()):
+    if not text or len(text) > 100 or LIST_MARK.match(line.strip()):
         return None
     for pattern, status in _rules().headings:
         if pattern.search(text):
@@ -173,33 +165,27 @@ def _heading_status(line: str) -> Status | None:
     return None
 
 
-def _spans(document: Document) -> list[tuple[int, int]]:
-    """The chunk cut into pieces: each sentence / table row / list item, and each line that starts something new
-    (a bullet, a heading); a line that starts in lower case continues the piece before it."""
+def _spans(document: Document) -> list[tuple[int, int, UnitKind]]:
+    """The chunk cut into pieces: each unit ingest found (sentence, table row, list item, heading), a unit holding
+    several bullets on one line cut at each, and the school's own text cut off where its marker ('Op onze school')
+    starts inside a sentence."""
     text = document.page_content
-    starts = {0}
-    for start, _page in json.loads(document.metadata.get("sentence_pages") or "[]"):
-        if 0 <= int(start) < len(text):
-            starts.add(int(start))
-    position = 0
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        if stripped and not stripped[0].islower():
-            starts.add(position + len(line) - len(stripped))
-        for match in _MID_LINE_BULLET.finditer(line):
-            starts.add(position + match.end())
-        position += len(line) + 1
+    starts: dict[int, UnitKind] = {0: "text"}
+    for unit in decode_units(str(document.metadata.get("units", ""))):
+        starts[unit.start] = unit.kind
+        for match in _MID_LINE_BULLET.finditer(text, unit.start, unit.end):
+            starts[match.end()] = "list_item"
     for match in _rules().school_marker.finditer(text):
-        starts.add(match.start())
+        starts.setdefault(match.start(), "text")
     ordered = sorted(starts)
-    return [(a, b) for a, b in zip(ordered, ordered[1:] + [len(text)]) if text[a:b].strip()]
+    return [(a, b, starts[a]) for a, b in zip(ordered, ordered[1:] + [len(text)]) if text[a:b].strip()]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding white space, a leading bullet and a trailing ',' or ';' (what is left is still verbatim)."""
     while start < end and text[start].isspace():
         start += 1
-    bullet = _BULLET.match(text[start:end])
+    bullet = LIST_MARK.match(text[start:end])
     if bullet and bullet.end() < end - start:
         start += bullet.end()
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
@@ -283,7 +269,7 @@ def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
         if meta.get("scope") == "regional":
             state.offering = False
         is_table = meta.get("kind") == "table"
-        for start, end in _spans(document):
+        for start, end, kind in _spans(document):
             order += 1
             piece = text[start:end].strip()
             if rules.school_marker.search(piece):
@@ -298,10 +284,10 @@ def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
             quote = text[quote_start:quote_end]
             if not quote:
                 continue
-            if _BULLET.match(piece) and state.heading:
+            if kind == "list_item" and state.heading:
                 yield from _list_signals(document, state, quote, quote_start, order)
                 continue
-            if not _BULLET.match(piece) and not piece[:1].islower():
+            if kind != "list_item" and not piece[:1].islower():
                 state.heading = None
             row = _row_status(quote) if is_table else None
             if row:
@@ -403,46 +389,3 @@ def matrix_rows_for_json(
         doc_id: {category: cell.to_json(include_second) for category, cell in row.items()}
         for doc_id, row in matrix.items()
     }
-
-
-# Questions across schools ---------------------------------------------------------------------------------------
-def _term_pattern(term: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(word) for word in term.lower().split())
-    # Short terms (nt2, tos, ass, ill) only as whole words; longer ones also with an ending (rolstoel → rolstoelen).
-    return re.compile(rf"(?<!\w){words}" + (r"(?!\w)" if len(term) <= 3 else ""), re.IGNORECASE)
-
-
-def categories_in(question: str, category_synonyms: Mapping[str, Sequence[str]]) -> list[str]:
-    """Categories whose terms occur in the question, in the order they occur."""
-    found = []
-    for category, terms in category_synonyms.items():
-        positions = [m.start() for term in terms if (m := _term_pattern(term).search(question))]
-        if positions:
-            found.append((min(positions), category))
-    return [category for _, category in sorted(found)]
-
-
-def is_which_schools_question(question: str) -> bool:
-    """'Welke scholen hebben een lift?', 'Which schools accept children with dyslexia?'."""
-    return bool(_rules().which_schools.search(question))
-
-
-def answer_from_matrix(
-    question: str,
-    matrix: Mapping[str, Mapping[str, Cell]],
-    category_synonyms: Mapping[str, Sequence[str]] | None = None,
-    schools: Mapping[str, str] | None = None,
-) -> list[SchoolStatus]:
-    """Every school's status (with its citation) for the categories a 'which schools ...' question asks about;
-    empty when the question is not such a question or names no category."""
-    if not is_which_schools_question(question):
-        return []
-    synonyms = category_synonyms if category_synonyms is not None else _rules().terms
-    asked = categories_in(question, synonyms)
-    names = schools or {}
-    return [
-        SchoolStatus(doc_id, names.get(doc_id, doc_id), category, row[category])
-        for category in asked
-        for doc_id, row in matrix.items()
-        if category in row
-    ]

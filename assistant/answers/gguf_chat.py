@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant.errors import ModelError
+from core.errors import ModelError
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 

@@ -1,4 +1,4 @@
-"""Adding uploaded profiles to the index and removing a school, for the app's sidebar.
+"""Uploaded profiles into the index, and a school out of it (the app's sidebar, the API's documents).
 
 Each upload is saved in a folder of its own under ``<index>/uploads/``, because the index remembers the path of the
 file it read (the sources panel serves that file): a failed upload must not overwrite the file of the version that
@@ -7,16 +7,19 @@ stays indexed, and a replaced version's file goes only once the new one is in.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from assistant.errors import SopError
-from index.indexer import IngestReport, SupportProfileIndex
+from assistant.indexing import IngestReport
+from core.config import Settings
+from core.errors import SopError
+from index.store import IndexedProfile
 from ingest.uploads import save_uploads
 
 UploadStatus = Literal["indexed", "unchanged", "failed"]
+Ingest = Callable[[Iterable[Path], Callable[[IngestReport], None]], list[IngestReport]]
 
 
 @dataclass(frozen=True)
@@ -28,18 +31,19 @@ class UploadOutcome:
     school: str | None = None
     chunks: int = 0
     error: str | None = None
+    doc_id: str | None = None
 
 
-def uploads_root(index: SupportProfileIndex) -> Path:
-    """Where the app keeps uploaded profiles: one folder per upload, inside the index folder."""
-    return index.settings.index_dir / "uploads"
+def uploads_root(settings: Settings) -> Path:
+    """Where uploaded profiles are kept: one folder per upload, inside the index folder."""
+    return settings.index_dir / "uploads"
 
 
-def _drop_own_upload(index: SupportProfileIndex, path: str) -> None:
-    """Delete a profile's file when the app's upload made it (never a user's own file elsewhere), and its upload
-    folder once empty."""
+def drop_own_upload(settings: Settings, path: str) -> None:
+    """Delete a profile's file when an upload made it (never a user's own file elsewhere), and its upload folder
+    once empty."""
     file = Path(path).resolve()
-    if file.parent.parent != uploads_root(index).resolve():
+    if file.parent.parent != uploads_root(settings).resolve():
         return
     file.unlink(missing_ok=True)
     if file.parent.exists() and not any(file.parent.iterdir()):
@@ -47,15 +51,17 @@ def _drop_own_upload(index: SupportProfileIndex, path: str) -> None:
 
 
 def add_uploads(
-    index: SupportProfileIndex,
+    settings: Settings,
+    profiles: Callable[[], dict[str, IndexedProfile]],
+    ingest: Ingest,
     files: list[tuple[str, bytes]],
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[int, UploadOutcome], None] | None = None,
 ) -> list[UploadOutcome]:
     """Save and index uploaded (name, content) pairs; one outcome per file, in order. ``on_start(i)`` is called
     when file i is being read, ``on_done(i, outcome)`` when it is finished, for a progress bar per file."""
-    folder = uploads_root(index) / uuid.uuid4().hex[:12]
-    saved = save_uploads(files, folder, index.settings)
+    folder = uploads_root(settings) / uuid.uuid4().hex[:12]
+    saved = save_uploads(files, folder, settings)
     outcomes: dict[int, UploadOutcome] = {}
 
     def finish(position: int, outcome: UploadOutcome) -> None:
@@ -71,12 +77,13 @@ def add_uploads(
             waiting[str(result.path)] = position
     paths = [Path(path) for path in waiting]
     positions = dict(waiting)
-    before = index.profiles()
+    before = profiles()
 
     def reported(report: IngestReport) -> None:
         position = waiting.pop(report.path)
         status = cast(UploadStatus, report.status)
-        finish(position, UploadOutcome(saved[position].name, status, report.school, report.chunks, report.error))
+        name = saved[position].name
+        finish(position, UploadOutcome(name, status, report.school, report.chunks, report.error, report.doc_id))
         if waiting and on_start:
             on_start(next(iter(waiting.values())))
 
@@ -84,7 +91,7 @@ def add_uploads(
         if on_start:
             on_start(waiting[str(paths[0])])
         try:
-            index.ingest(paths, reported)
+            ingest(paths, reported)
         except SopError as exc:
             # The index lock or the store failed before these files were read: each is reported, none indexed.
             for position in list(waiting.values()):
@@ -93,18 +100,10 @@ def add_uploads(
         # Only files the index now points to stay: a failed or unchanged upload leaves nothing behind.
         if outcomes[positions[str(path)]].status != "indexed":
             path.unlink(missing_ok=True)
-    now = index.profiles()
+    now = profiles()
     for doc_id, profile in before.items():
         if doc_id in now and now[doc_id].path != profile.path:
-            _drop_own_upload(index, profile.path)
+            drop_own_upload(settings, profile.path)
     if folder.exists() and not any(folder.iterdir()):
         folder.rmdir()
     return [outcomes[position] for position in sorted(outcomes)]
-
-
-def remove_school(index: SupportProfileIndex, doc_id: str) -> None:
-    """Remove a school's profile from the index, and its file when it came in through the app's upload."""
-    profile = index.profiles().get(doc_id)
-    index.remove(doc_id)
-    if profile is not None:
-        _drop_own_upload(index, profile.path)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 from typing import Literal
+
+from assistant.data import language_words
 
 Language = Literal["nl", "en", "other"]
 
-_WORDS: dict[str, set[str]] = {
-    lang: set(words)
-    for lang, words in json.loads(resources.files("assistant.data").joinpath("languages.json").read_text()).items()
-    if not lang.startswith("_")
-}
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Latin Extended-A (ą ć ę ł ń ś ź ż, ğ ş ı, ő ű …): letters Dutch and English do not use.
 _OTHER_LATIN = re.compile("[\u0100-\u017f]")
@@ -25,8 +20,9 @@ def detect_language(text: str) -> Language:
     if letters and sum(ch.isascii() or "À" <= ch <= "ÿ" for ch in letters) / len(letters) < 0.6:
         return "other"
     words = [word.lower() for word in _WORD.findall(text)]
-    nl = sum(word in _WORDS["nl"] for word in words)
-    en = sum(word in _WORDS["en"] for word in words)
+    known = language_words()
+    nl = sum(word in known["nl"] for word in words)
+    en = sum(word in known["en"] for word in words)
     if nl == en == 0:
         # A few bare Dutch domain words ("dyslexie balans?") are Dutch; a longer sentence of unknown words is not.
         return "nl" if 0 < len(words) <= 3 else "other"

@@ -7,8 +7,8 @@ import csv
 import io
 from collections.abc import Mapping
 
-from assistant.matrix_answer import category_name, status_word
-from assistant.profile import Cell
+from assistant.matrix.answer import category_name, status_word
+from assistant.matrix.rules import Cell
 
 COLUMNS = ["doc_id", "school", "category", "categorie", "status", "status_nl", "page", "section", "quote"]
 

@@ -1,27 +1,25 @@
-"""Answer composers. The default, ``extractive``, never writes a fact of its own: it quotes the sentences that
-answer the question, per school, each marked [n], and says plainly when the profiles do not answer."""
+"""The extractive composer, the default: it never writes a fact of its own. It quotes the sentences that answer the
+question, per school, each marked [n], and says plainly when the profiles do not answer."""
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Protocol
 
 from langchain_core.documents import Document
 
-from assistant.answer_kind import asks_list, gives_asked_fact, kind_bonus, verdict
-from assistant.citations import Citation, citation_for, page_of
-from assistant.excerpts import Excerpt, excerpts, footnotes, with_context
-from assistant.glosses import gloss_note
-from assistant.language import Language
-from assistant.question_terms import FOLLOW_UP_WEIGHT, Term, question_terms
+from assistant.answers.citations import citation_for, page_of
+from assistant.answers.excerpts import Excerpt, excerpts, footnotes, with_context
+from assistant.answers.glosses import gloss_note
+from assistant.answers.model import Answer, Citation, phrase
+from assistant.answers.refusal import refusals, school_refusal, sections_of
+from assistant.question.kinds import gives_asked_fact, kind_bonus, verdict
+from assistant.question.model import Question
+from assistant.question.terms import Term
 from assistant.retrieval import Retrieval
 from assistant.vocabulary import ProfileVocabulary
 from index.lexical import analyse
 
-_PHRASES: dict[str, dict[str, str]] = json.loads(resources.files("assistant.data").joinpath("phrases.json").read_text())
 # Share of the question's weighted key terms (those the profile uses at all) a quoted excerpt must hold.
 ANSWER_THRESHOLD = 0.4
 # Share of the question's key terms the school's profile must use somewhere; below it, the profile is not about
@@ -38,79 +36,8 @@ _PASSAGES_PER_SCHOOL = 5
 _QUOTE_BUDGET = 900
 # Later passages of a school's ranking count a little less.
 _RANK_PENALTY = 0.03
-_SECTIONS_NAMED = 4
 # Terms at this weight or more are what a question is about (not a weak verb, not the earlier question's topic).
 _STRONG = 1.0
-_CONTACT_FIELDS = (
-    ("telefoon", re.compile(r"\bTelefoon(?:nummer)?\s*[:|]?\s*(\+?[\d][\d \-]{7,13}\d)", re.IGNORECASE)),
-    ("e-mail", re.compile(r"\b(?:Algemeen\s+)?e-?mail(?:adres)?\s*[:|]?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)),
-    ("website", re.compile(r"\bWebsite(?:\s+school)?\s*[:|]?\s*((?:https?://)?www\.[\w.-]+\.\w+)", re.IGNORECASE)),
-)
-_CONTACT_PERSON = re.compile(r"[^.:•]*\baanspreekpunt\b[^.]*\.?", re.IGNORECASE)
-# The point of contact for a parent's question, not the one for a single matter ('aanspreekpunt voor pesten').
-_FOR_PARENTS = re.compile(r"\bouders\b|\bintern begeleider|\bIB[-’']?(?:er|ers)?\b", re.IGNORECASE)
-
-
-def phrase(language: Language, key: str, **values: str) -> str:
-    """Interface text in the answer's language (Dutch for questions in other languages)."""
-    table = _PHRASES["en" if language == "en" else "nl"]
-    return table[key].format(**values)
-
-
-@dataclass
-class Answer:
-    """What ``ask --json`` prints for one question."""
-
-    question: str
-    answer: str
-    language: Language
-    refused: bool
-    schools: list[str]
-    sources: list[Citation] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "language": self.language if self.language != "other" else "nl",
-            "refused": self.refused,
-            "schools": self.schools,
-            "sources": [source.to_json() for source in self.sources],
-        }
-
-
-class AnswerComposer(Protocol):
-    """Turns retrieved passages into an answer with [n] citations."""
-
-    def compose(self, retrieval: Retrieval, contacts: dict[str, str]) -> Answer: ...
-
-
-def _school_words(retrieval: Retrieval) -> set[str]:
-    names = {d.metadata.get("school", "") for d in retrieval.documents} | set(retrieval.vocabularies)
-    return {word for name in names for word in re.findall(r"[\w’']+", name.lower().replace("-", " "))} | {
-        stem for name in names for stem in analyse(name.replace("-", " "))
-    }
-
-
-def _earlier_question(retrieval: Retrieval) -> str:
-    resolved = retrieval.resolved
-    return resolved.retrieval_query[len(resolved.question) :].strip() if resolved.follow_up else ""
-
-
-def terms_of(retrieval: Retrieval) -> list[Term]:
-    """The key terms of the retrieved question (with the question it follows up on)."""
-    return question_terms(retrieval.resolved.question, _earlier_question(retrieval), retrieval.language, _school_words(retrieval))
-
-
-def question_weights(retrieval: Retrieval, school_words: set[str]) -> dict[str, float]:
-    """Stems of the question's key terms with their weight (1, or 0.5 for the earlier question of a follow-up)."""
-    weights: dict[str, float] = {}
-    terms = question_terms(retrieval.resolved.question, _earlier_question(retrieval), retrieval.language, school_words)
-    for term in terms:
-        for form in term.forms:
-            for stem in form:
-                weights[stem] = max(weights.get(stem, 0.0), 1.0 if term.weight > FOLLOW_UP_WEIGHT else FOLLOW_UP_WEIGHT)
-    return weights
 
 
 @dataclass
@@ -149,7 +76,8 @@ class _Finding:
 class _Scorer:
     """Scores excerpts by the share of the question's key terms they hold (the section heading counts half)."""
 
-    def __init__(self, terms: list[Term], vocabulary: ProfileVocabulary | None, question: str) -> None:
+    def __init__(self, question: Question, vocabulary: ProfileVocabulary | None) -> None:
+        terms = question.terms
         self.known = [t for t in terms if vocabulary is None or vocabulary.knows(t)]
         total = sum(t.weight for t in terms)
         self.known_share = sum(t.weight for t in self.known) / total if total else 0.0
@@ -168,7 +96,7 @@ class _Scorer:
             elif term.found_in(context_stems):
                 hit += 0.5 * self.weights[term.label]
         # A sentence holding the kind of fact asked for (a number for 'Hoeveel …', a person for 'Wie …') ranks higher.
-        bonus = kind_bonus(self.question, text) if hit else 0.0
+        bonus = kind_bonus(self.question.kind, text) if hit else 0.0
         return hit / self.total + bonus
 
 
@@ -179,43 +107,41 @@ class ExtractiveComposer:
         self.threshold = threshold
         self.known_threshold = known_threshold
 
-    def compose(self, retrieval: Retrieval, contacts: dict[str, str]) -> Answer:
-        language = retrieval.language
-        question = retrieval.resolved.question
-        terms = terms_of(retrieval)
+    def compose(self, retrieval: Retrieval, contacts: Mapping[str, str]) -> Answer:
+        question = retrieval.question
+        language = question.language
         order = list(dict.fromkeys(retrieval.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
-        findings = [self._find(retrieval, doc_id, terms) for doc_id in order]
+        findings = [self._find(retrieval, doc_id) for doc_id in order]
         answered = [f for f in findings if f.answers]
-        sources = [citation_for(doc, "") for doc in retrieval.documents]
         if not answered:
-            parts = self._refusals(language, findings, contacts)
+            parts = refusals(language, [(f.doc_id, f.school, f.documents) for f in findings], contacts)
         else:
-            parts = [self._render(language, question, terms, finding, sources) for finding in answered]
+            parts = [self._render(question, finding) for finding in answered]
             silent = [f for f in findings if not f.answers]
             if retrieval.schools:
-                parts += [self._refusal(language, f, contacts) for f in silent]
+                parts += [school_refusal(language, f.doc_id, f.school, f.documents, contacts) for f in silent]
             else:
                 # No school was named: a school whose profile does not answer is named in one line, not refused at length.
                 parts += [
-                    phrase(language, "not_in_profiles", school=f.school, sections=_sections(f.documents)) for f in silent
+                    phrase(language, "not_in_profiles", school=f.school, sections=sections_of(f.documents)) for f in silent
                 ]
         if language == "other":
             parts.insert(0, phrase(language, "other_language"))
         return Answer(
-            question=question,
+            question=question.text,
             answer="\n\n".join(parts),
             language=language,
             refused=not answered,
             schools=[f.doc_id for f in answered] or order,
-            sources=sources,
+            sources=_citations(retrieval.documents, [q for f in answered for q in f.quotes]),
         )
 
-    def _find(self, retrieval: Retrieval, doc_id: str, terms: list[Term]) -> _Finding:
+    def _find(self, retrieval: Retrieval, doc_id: str) -> _Finding:
         documents = [d for d in retrieval.documents if d.metadata["doc_id"] == doc_id]
         school = documents[0].metadata.get("school", doc_id) if documents else doc_id
         finding = _Finding(doc_id, school, documents)
-        question = retrieval.resolved.question
-        scorer = _Scorer(terms, retrieval.vocabularies.get(doc_id), question)
+        question = retrieval.question
+        scorer = _Scorer(question, retrieval.vocabularies.get(doc_id))
         if scorer.known_share < self.known_threshold:
             return finding
         candidates = self._candidates(documents[:_PASSAGES_PER_SCHOOL], scorer)
@@ -229,14 +155,14 @@ class ExtractiveComposer:
             if candidate.score >= max(self.threshold, best.score - _NEAR_BEST):
                 first.setdefault(candidate.units[candidate.index].text, candidate)
         picked = list(first.values())[:_MAX_QUOTES_PER_SCHOOL]
-        if asks_list(question):
+        if question.kind.list:
             lines = [
                 c for c in candidates
                 if c not in picked and c.units[c.index].is_list_line and c.score >= max(self.threshold, best.score - _NEAR_BEST_LIST)
             ]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
-        if not gives_asked_fact(question, [q.text for q in quotes]):
+        if not gives_asked_fact(question.kind, [q.text for q in quotes]):
             return finding
         finding.quotes, finding.best, finding.known = quotes, best, scorer.known
         return finding
@@ -282,8 +208,8 @@ class ExtractiveComposer:
                 quotes.append(_joined(document, units, run))
         return quotes
 
-    def _render(self, language: Language, question: str, terms: list[Term], finding: _Finding, sources: list[Citation]) -> str:
-        by_rank = {source.rank: source for source in sources}
+    def _render(self, question: Question, finding: _Finding) -> str:
+        language = question.language
         lead = phrase(language, "lead", school=finding.school)
         if finding.best is not None:
             # A follow-up such as 'En Balans?' asks about the earlier question's topic.
@@ -295,7 +221,7 @@ class ExtractiveComposer:
             # 'Is de school geschikt voor autisme?').
             required = [t for t in asked if t.weight >= _STRONG] or asked
             covers = bool(required) and all(t.found_in(stems) for t in required)
-            said = verdict(question, best.text, key_words, best.row, covers)
+            said = verdict(question.kind, best.text, key_words, best.row, covers)
             if said:
                 lead = f"{phrase(language, said)} {lead}"
         if all(q.regional for q in finding.quotes):
@@ -304,26 +230,27 @@ class ExtractiveComposer:
         mixed = not all(q.regional for q in finding.quotes)
         for quote in finding.quotes:
             rank = int(quote.document.metadata["rank"])
-            source = by_rank[rank]
-            # Quotes from different places of one passage are kept apart, so each stays verbatim.
-            source.quote = f"{source.quote} … {quote.text}" if source.quote else quote.text
-            if source.quote == quote.text:
-                source.page = page_of(quote.document, quote.start)
             label = f" {phrase(language, 'regional')}" if quote.regional and mixed else ""
             gloss = gloss_note(quote.text) if language == "en" else ""
             lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}".replace("\n", "\n  "))
         return "\n".join(lines)
 
-    def _refusals(self, language: Language, findings: list[_Finding], contacts: dict[str, str]) -> list[str]:
-        if 0 < len(findings) <= 3:
-            return [self._refusal(language, finding, contacts) for finding in findings]
-        sections = _sections([d for f in findings for d in f.documents])
-        return [f"{phrase(language, 'refusal_all', sections=sections)} {phrase(language, 'contact_default')}"]
 
-    def _refusal(self, language: Language, finding: _Finding, contacts: dict[str, str]) -> str:
-        text = phrase(language, "refusal", school=finding.school, sections=_sections(finding.documents))
-        contact = contacts.get(finding.doc_id)
-        return f"{text} {phrase(language, 'contact', contact=contact) if contact else phrase(language, 'contact_default')}"
+def _citations(documents: list[Document], quotes: list[_Quote]) -> list[Citation]:
+    """Every retrieved passage as a source; a quoted one with its quotes (kept apart by ' … ' when they come from
+    different places of it, so each stays verbatim) and the page of its first quote."""
+    quoted: dict[int, list[_Quote]] = {}
+    for quote in quotes:
+        quoted.setdefault(int(quote.document.metadata["rank"]), []).append(quote)
+    sources = []
+    for document in documents:
+        own = quoted.get(int(document.metadata["rank"]), [])
+        if not own:
+            sources.append(citation_for(document))
+            continue
+        text = " … ".join(q.text for q in own)
+        sources.append(citation_for(document, text, page_of(document, own[0].start)))
+    return sources
 
 
 def _joined(document: Document, units: list[Excerpt], run: list[int]) -> _Quote:
@@ -334,26 +261,3 @@ def _joined(document: Document, units: list[Excerpt], run: list[int]) -> _Quote:
     for index in run[1:]:
         text += ("\n" if units[index].line_start else " ") + units[index].text
     return _Quote(document, text, units[run[0]].start, units[run[0]].regional)
-
-
-def _sections(documents: list[Document]) -> str:
-    names = dict.fromkeys(str(d.metadata.get("section", "")) for d in documents[:_PASSAGES_PER_SCHOOL])
-    return "; ".join(name for name in list(names)[:_SECTIONS_NAMED] if name) or "—"
-
-
-def contact_lines(chunks: list[Document]) -> str:
-    """How to reach the school according to its profile: telephone, e-mail and website from its contact data,
-    else the sentence that names the point of contact ('De intern begeleider is aanspreekpunt voor de ouders')."""
-    found: dict[str, str] = {}
-    for chunk in chunks:
-        for label, pattern in _CONTACT_FIELDS:
-            match = pattern.search(chunk.page_content)
-            if match and label not in found:
-                found[label] = f"{label} {match.group(1).strip()}"
-    if found:
-        return ", ".join(found[label] for label, _ in _CONTACT_FIELDS if label in found)
-    for chunk in chunks:
-        for match in _CONTACT_PERSON.finditer(" ".join(chunk.page_content.split())):
-            if _FOR_PARENTS.search(match.group(0)):
-                return f"“{match.group(0).strip().rstrip('.')}”"  # the phrase around it ends the sentence
-    return ""

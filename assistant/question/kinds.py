@@ -3,11 +3,11 @@ sentence gives it: a yes/no lead is only written when the quote says so plainly.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
 from typing import Literal
+
+from assistant.data import FactRule, fact_rules
 
 Verdict = Literal["yes", "no"]
 
@@ -67,59 +67,69 @@ _PRESENT = re.compile(r"\b(aanwezig|beschikbaar|er is een|is er een|zijn er|hebb
 _CLAUSE = re.compile(r"[,;:]|\b(die|dat|wanneer|als|indien|omdat|waardoor|zodat)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _type_rules() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
-    rules = json.loads(resources.files("assistant.data").joinpath("answer_types.json").read_text(encoding="utf-8"))
-    return [(re.compile(r["question"], re.IGNORECASE), re.compile(r["evidence"])) for r in rules["rules"]]
+@dataclass(frozen=True)
+class AskedKind:
+    """What kind of answer a question asks for, read once from its wording."""
+
+    yes_no: bool = False
+    modal: bool = False
+    list: bool = False
+    number: bool = False
+    person: bool = False
+    contact: bool = False
+    members: bool = False
+    # The kind of fact of assistant/data/answer_types.json it asks for (a name, a time, an amount), if any.
+    fact: FactRule | None = None
 
 
-def gives_asked_fact(question: str, quotes: list[str]) -> bool:
+def asked_kind(question: str) -> AskedKind:
+    """Read what a question asks for: yes or no, a list, a number, a person (a point of contact, the members of a
+    team), or one of the kinds of fact in assistant/data/answer_types.json."""
+    return AskedKind(
+        yes_no=any(_YES_NO.search(sentence) for sentence in re.split(r"(?<=[.!?])\s+", question)),
+        modal=bool(_MODAL_QUESTION.search(question)),
+        list=bool(_LIST_QUESTION.search(question)),
+        number=bool(_NUMBER_QUESTION.search(question)),
+        person=bool(_PERSON_QUESTION.search(question)),
+        contact=bool(_CONTACT_QUESTION.search(question)),
+        members=bool(_MEMBERS_QUESTION.search(question)),
+        fact=next((rule for rule in fact_rules() if rule.question.search(question)), None),
+    )
+
+
+def gives_asked_fact(kind: AskedKind, quotes: list[str]) -> bool:
     """A question for a name, a time, an amount or a verdict is only answered by a quote holding one."""
-    for asks, evidence in _type_rules():
-        if asks.search(question):
-            return any(evidence.search(quote) for quote in quotes)
-    return True
+    return kind.fact is None or any(kind.fact.evidence.search(quote) for quote in quotes)
 
 
-def asks_list(question: str) -> bool:
-    """'Welke …', 'Wie zitten …', 'Which ones …': every matching row or list item answers, not only the best."""
-    return bool(_LIST_QUESTION.search(question))
-
-
-def kind_bonus(question: str, text: str) -> float:
+def kind_bonus(kind: AskedKind, text: str) -> float:
     """How well the text holds the kind of fact the question asks for: what assistant/data/answer_types.json asks
     of a quote (a name for 'Wie is de …', a time, an amount), a number or date for 'Hoeveel …',
     'Wanneer …', 'How long …'; a person or role for 'Wie …', 'Bij wie …', 'Who …' (more when the role is the
     subject, named early: 'De intern begeleider is aanspreekpunt …', and more again when the question asks whom to
     turn to and the sentence names a point of contact)."""
-    for asks, evidence in _type_rules():
+    if kind.fact is not None:
         # A name for 'Wie is de directeur …', a time for 'Hoe laat …': the sentence holding one is the answer.
-        if asks.search(question):
-            return 2 * _BONUS if evidence.search(text) else 0.0
-    if _NUMBER_QUESTION.search(question):
+        return 2 * _BONUS if kind.fact.evidence.search(text) else 0.0
+    if kind.number:
         if not _NUMBER.search(_LABEL_NUMBER.sub(" ", text)):
             return 0.0
         # A count in a table row ('Aantal intern begeleiders 4') is what 'Hoeveel …' asks for.
         return _BONUS * (2.0 if _COUNT_ROW.search(text) else 1.0)
-    if _MEMBERS_QUESTION.search(question) and _MEMBERS.search(text):
+    if kind.members and _MEMBERS.search(text):
         return 2 * _BONUS
-    if _PERSON_QUESTION.search(question) and _ROLE.search(text):
+    if kind.person and _ROLE.search(text):
         # The sentence that names someone as the point of contact answers 'bij wie …' better than any other role.
-        contact = 2.0 if _CONTACT_QUESTION.search(question) and _CONTACT_ROLE.search(text) else 1.0
+        contact = 2.0 if kind.contact and _CONTACT_ROLE.search(text) else 1.0
         return _BONUS * (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0) * contact
     return 0.0
 
 
-def is_yes_no(question: str) -> bool:
-    """Whether a sentence of the question asks yes or no ('Mijn dochter is slechthorend. Heeft de school …?')."""
-    return any(_YES_NO.search(sentence) for sentence in re.split(r"(?<=[.!?])\s+", question))
-
-
-def verdict(question: str, quote: str, key_words: list[str], row: bool = False, covers: bool = True) -> Verdict | None:
+def verdict(kind: AskedKind, quote: str, key_words: list[str], row: bool = False, covers: bool = True) -> Verdict | None:
     """'yes'/'no' when the quote states it plainly: it holds everything the question asks about (``covers``) and is
     a table value, or a sentence that says the asked thing is (not) there, with the negation in the same clause as
     the asked word; None otherwise."""
-    if not covers or not is_yes_no(question):
+    if not covers or not kind.yes_no:
         return None
     if row:
         if _ROW_NO.search(quote):
@@ -133,7 +143,7 @@ def verdict(question: str, quote: str, key_words: list[str], row: bool = False, 
             continue
         if _NEGATION.search(clause):
             return "no"
-        if _PRESENT.search(clause) or (_MODAL_QUESTION.search(question) and _MODAL.search(clause)):
+        if _PRESENT.search(clause) or (kind.modal and _MODAL.search(clause)):
             return "yes"
     return None
 

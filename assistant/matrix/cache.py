@@ -14,7 +14,7 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from assistant.profile import RULES, Cell, Evidence, school_matrix
+from assistant.matrix.rules import RULES, Cell, Evidence, school_matrix
 from index.indexer import SupportProfileIndex
 from index.store import ChunkStore, IndexedProfile
 

@@ -7,54 +7,41 @@ added after them."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
-from importlib import resources
+from dataclasses import replace
 
 from langchain_core.documents import Document
 
-from assistant.answer import Answer, phrase
-from assistant.citations import Citation, citation_for, page_of
-from assistant.language import Language
-from assistant.profile import Cell, SchoolStatus, Status, answer_from_matrix, categories_in, category_synonyms
-from assistant.profile import is_which_schools_question
+from assistant.answers.citations import citation_for, page_of
+from assistant.answers.model import Answer, Citation, phrase
+from assistant.data import matrix_text
+from assistant.matrix.rules import Cell, SchoolStatus, Status
+from assistant.question.language import Language
+from assistant.question.model import Question
 
 # Schools that offer something first, then those that decide per child, then those that cannot.
 _STATUS_ORDER: dict[Status, int] = {"yes": 0, "border": 1, "limit": 2, "no": 3, "unknown": 4}
 
 
-@lru_cache(maxsize=1)
-def _text() -> dict:
-    return json.loads(resources.files("assistant.data").joinpath("matrix_text.json").read_text(encoding="utf-8"))
-
-
 def status_word(status: Status, language: Language) -> str:
     """The word for a status in the interface language (Dutch unless English)."""
-    return _text()["en" if language == "en" else "nl"]["status"][status]
+    return matrix_text()["en" if language == "en" else "nl"]["status"][status]
 
 
 def category_name(category: str, language: Language) -> str:
     """A category key ('nt2_nieuwkomers') as people read it ('NT2 / nieuwkomers')."""
-    return _text()["category_names"]["en" if language == "en" else "nl"].get(category, category)
+    return matrix_text()["category_names"]["en" if language == "en" else "nl"].get(category, category)
 
 
 def matrix_statuses(
-    question: str,
-    previous: str,
-    matrix: Mapping[str, Mapping[str, Cell]],
-    names: Mapping[str, str],
+    question: Question, matrix: Mapping[str, Mapping[str, Cell]], names: Mapping[str, str]
 ) -> list[SchoolStatus]:
-    """The statuses a cross-school question asks for; empty when it is not one. A follow-up such as 'En een
-    invalidetoilet?' after 'Welke scholen hebben een lift?' asks the same across schools for its own category."""
-    statuses = answer_from_matrix(question, matrix, schools=names)
-    if statuses or not previous or not is_which_schools_question(previous):
-        return statuses
-    asked = categories_in(question, category_synonyms())
+    """Every school's status (with its citation) for the categories a question across schools asks about
+    ('Welke scholen hebben een lift?', or 'En een invalidetoilet?' after one); empty when it names no category."""
     return [
         SchoolStatus(doc_id, names.get(doc_id, doc_id), category, row[category])
-        for category in asked
+        for category in question.categories
         for doc_id, row in matrix.items()
         if category in row
     ]
@@ -97,9 +84,8 @@ def compose_matrix_answer(
     chunks_of: Callable[[str], list[Document]],
 ) -> Answer:
     """One answer listing every school's status per category, each status with its cited quote."""
-    words = _text()["en" if language == "en" else "nl"]
-    sources: list[Citation] = [citation_for(d, "") for d in retrieved]
-    by_rank = {s.rank: s for s in sources}
+    words = matrix_text()["en" if language == "en" else "nl"]
+    by_rank = {source.rank: source for source in (citation_for(d) for d in retrieved)}
     named = list(dict.fromkeys(s.school for s in statuses))
     lead = words["lead_school"].format(school=named[0]) if len(named) == 1 else words["lead"].format(count=len(named))
     # A question in another language gets the Dutch answer, saying so first (as every other answer does).
@@ -114,7 +100,7 @@ def compose_matrix_answer(
                 unknown.append(status.school)
                 continue
             cell = status.cell
-            rank = _cite(status, cell.quote, cell.page, cell.section, retrieved, chunks_of, sources, by_rank)
+            rank = _cite(status, cell.quote, cell.page, cell.section, retrieved, chunks_of, by_rank)
             note = f" {words['regional_note']}" if by_rank[rank].scope == "regional" else ""
             under = _list_label(cell.section, by_rank[rank].section)
             label = words["under"].format(label=under) if under else ""
@@ -122,12 +108,13 @@ def compose_matrix_answer(
             if cell.second is not None and cell.second.quote:
                 # A border or limit that rests on two signals ('Lift | Nee' and a Grens item) shows both.
                 second = cell.second
-                other = _cite(status, second.quote, second.page, second.section, retrieved, chunks_of, sources, by_rank)
+                other = _cite(status, second.quote, second.page, second.section, retrieved, chunks_of, by_rank)
                 line += words["second"].format(quote=_flat(second.quote), rank=other)
             lines.append(line)
         if unknown:
             lines.append(words["unknown_schools"].format(schools=", ".join(unknown)))
     schools = list(dict.fromkeys(s.doc_id for s in statuses))
+    sources = [by_rank[rank] for rank in sorted(by_rank)]
     return Answer(question, "\n".join(lines), language, False, schools, sources)
 
 
@@ -151,22 +138,23 @@ def _cite(
     section: str,
     retrieved: Sequence[Document],
     chunks_of: Callable[[str], list[Document]],
-    sources: list[Citation],
     by_rank: dict[int, Citation],
 ) -> int:
-    """The rank of the source holding a quote of this school's cell, adding that passage when retrieval missed it."""
+    """The rank of the source holding a quote of this school's cell, adding that passage when retrieval missed it
+    (``by_rank`` gets the citation with the quote)."""
     document = _holding(retrieved, status.doc_id, quote)
     if document is not None:
         citation = by_rank[int(document.metadata["rank"])]
         verbatim = _verbatim(document, quote)
         if not citation.quote:
             # The page of the quote, not of the passage's start (a passage can run over a page break).
-            citation.page = page_of(document, max(document.page_content.find(verbatim), 0))
+            citation = replace(citation, page=page_of(document, max(document.page_content.find(verbatim), 0)))
         if verbatim not in citation.quote:
-            citation.quote = f"{citation.quote} {verbatim}".strip()
+            citation = replace(citation, quote=f"{citation.quote} {verbatim}".strip())
+        by_rank[citation.rank] = citation
         return citation.rank
     document = _holding(chunks_of(status.doc_id), status.doc_id, quote)
-    rank = len(sources) + 1
+    rank = len(by_rank) + 1
     if document is None:
         # The matrix quotes the profile's own text, so this is rare (e.g. a quote spanning two chunks): cite the
         # matrix cell itself, with its page and section.
@@ -174,6 +162,5 @@ def _cite(
     else:
         document = Document(page_content=document.page_content, metadata={**document.metadata, "rank": rank, "score": 0.0})
         citation = citation_for(document, _verbatim(document, quote))
-    sources.append(citation)
     by_rank[rank] = citation
     return rank

@@ -8,28 +8,31 @@ passage it cites; invalid markers are dropped, unverified quotes flagged, and an
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from langchain_core.documents import Document
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answer import Answer, phrase, question_weights
-from assistant.citations import Citation, citation_for
-from assistant.config import Settings
-from assistant.errors import ModelError, SopError, UsageError
-from assistant.language import Language
-from assistant.retrieval import Retrieval, translate_terms
+from assistant.answers.citations import citation_for
+from assistant.answers.model import Answer, Citation, phrase
+from assistant.answers.refusal import refusals
+from assistant.answers.registry import SPEC_FORMS
+from assistant.data import generic_question_words, prompts
+from assistant.question.glossary import search_words
+from assistant.question.language import Language
+from assistant.question.terms import FOLLOW_UP_WEIGHT
+from assistant.retrieval import Retrieval
+from core.config import Settings
+from core.errors import ModelError, SopError, UsageError
+from core.sentences import split_sentences
 from index.lexical import analyse
-from ingest.chunking import split_sentences
 
-PROMPTS: dict = json.loads(resources.files("assistant.data").joinpath("prompts.json").read_text())
+PROMPTS = prompts()
 # "[3]", "[1, 2]", "[1][2]", "[passage 2]", "[2 en 3]": whatever the model writes, each becomes "[n]" of a valid n.
 MARKER = re.compile(r"\[(?:passages?\s*|passage\s*nr\.?\s*)?(\d+(?:\s*(?:,|;|&|and|en)\s*\d+)*)\]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
@@ -49,8 +52,7 @@ _CHARS_PER_TOKEN = 3
 _PROMPT_TOKENS = 800
 _QUOTE_SENTENCES = 2
 # Words of almost every question ("school", "kind", "welke" …): sharing one of them does not make a claim supported.
-_ANSWER_TYPES = json.loads(resources.files("assistant.data").joinpath("answer_types.json").read_text())
-_GENERIC = set(analyse(" ".join(_ANSWER_TYPES["generic_question_words"])))
+_GENERIC = set(analyse(" ".join(sorted(generic_question_words()))))
 
 
 def _flat(text: str) -> str:
@@ -150,7 +152,7 @@ def _drop_unsupported(text: str, passages: dict[int, Document], language: Langua
         numbers = cited_numbers(piece)
         claim = MARKER.sub(" ", piece)
         if language != "nl":
-            claim = f"{claim} {translate_terms(claim)}"
+            claim = f"{claim} {search_words(claim, english=True)}"
         stems = set(analyse(claim)) - _GENERIC - school_stems
         keep = {n for n in numbers if n in passage_stems and stems & passage_stems[n]}
         if numbers and stems and keep != set(numbers):
@@ -242,7 +244,8 @@ class LlmComposer:
 
     def messages(self, retrieval: Retrieval, passages: dict[int, Document]) -> list[BaseMessage]:
         """The system prompt and the user message (the delimited passages, earlier questions, the question)."""
-        language = "en" if retrieval.language == "en" else "nl"
+        question = retrieval.question
+        language = "en" if question.language == "en" else "nl"
         delimiters = PROMPTS["delimiters"]
         system = "\n".join(PROMPTS["system"]).format(
             **delimiters, language_rule=PROMPTS["language_rule"][language], refusal=PROMPTS["refusal"][language]
@@ -264,18 +267,16 @@ class LlmComposer:
                     text=text,
                 )
             )
-        resolved = retrieval.resolved
-        earlier = resolved.retrieval_query[len(resolved.question) :].strip() if resolved.follow_up else ""
         user = PROMPTS["user"].format(
             **delimiters,
             passages="\n\n".join(blocks),
-            history=PROMPTS["history"].format(questions=earlier) if earlier else "",
-            question=resolved.question,
+            history=PROMPTS["history"].format(questions=question.earlier) if question.earlier else "",
+            question=question.text,
             reminder=PROMPTS["reminder"][language].format(refusal=PROMPTS["refusal"][language]),
         )
         return [SystemMessage(content=system), HumanMessage(content=user)]
 
-    def compose(self, retrieval: Retrieval, contacts: dict[str, str]) -> Answer:
+    def compose(self, retrieval: Retrieval, contacts: Mapping[str, str]) -> Answer:
         """One answer, generated in one call (no streaming)."""
         passages = self.select(retrieval)
         if not passages:
@@ -284,7 +285,7 @@ class LlmComposer:
             reply = self.chat_model.invoke(self.messages(retrieval, passages))
         return self.finish(retrieval, passages, contacts, str(reply.content))
 
-    def stream(self, retrieval: Retrieval, contacts: dict[str, str]) -> AnswerStream:
+    def stream(self, retrieval: Retrieval, contacts: Mapping[str, str]) -> AnswerStream:
         """The answer as a stream of text pieces; its ``answer`` is the verified answer once it has been read."""
         passages = self.select(retrieval)
         if not passages:
@@ -298,9 +299,9 @@ class LlmComposer:
 
         return AnswerStream(pieces(), set(passages), lambda raw: self.finish(retrieval, passages, contacts, raw))
 
-    def finish(self, retrieval: Retrieval, passages: dict[int, Document], contacts: dict[str, str], raw: str) -> Answer:
+    def finish(self, retrieval: Retrieval, passages: dict[int, Document], contacts: Mapping[str, str], raw: str) -> Answer:
         """The verified answer for the model's raw text."""
-        language = retrieval.language
+        language = retrieval.question.language
         checked = verify(raw, passages, language)
         if checked.refused:
             return self._refusal(retrieval, passages, contacts)
@@ -309,12 +310,11 @@ class LlmComposer:
             text = f"{phrase(language, 'other_language')}\n\n{text}"
         sources = self._sources(retrieval, passages, checked)
         schools = list(dict.fromkeys(passages[n].metadata["doc_id"] for n in checked.cited))
-        return Answer(retrieval.resolved.question, text, language, False, schools, sources)
+        return Answer(retrieval.question.text, text, language, False, schools, sources)
 
     def _sources(self, retrieval: Retrieval, passages: dict[int, Document], checked: Verification) -> list[Citation]:
         """Every retrieved passage; the cited ones with the sentences the answer rests on as their quote."""
-        school_words = {stem for d in retrieval.documents for stem in analyse(d.metadata.get("school", ""))}
-        weights = question_weights(retrieval, school_words)
+        weights = _term_weights(retrieval)
         claims: dict[int, str] = {}
         for sentence in _SENTENCE_END.split(checked.text):
             for number in cited_numbers(sentence):
@@ -329,8 +329,8 @@ class LlmComposer:
             quoted = [u for u in units if any(_flat(q).strip(" .,;:!?…") in _flat(u) for q in checked.quotes.get(rank, []))]
             if not quoted:
                 claim = claims.get(rank, "")
-                if retrieval.language != "nl":
-                    claim = f"{claim} {translate_terms(claim)}"
+                if retrieval.question.language != "nl":
+                    claim = f"{claim} {search_words(claim, english=True)}"
                 claim_stems = set(analyse(claim))
 
                 def support(unit: str) -> float:
@@ -339,26 +339,19 @@ class LlmComposer:
 
                 best = [u for u in sorted(units, key=support, reverse=True) if support(u) > 0][:_QUOTE_SENTENCES]
                 quoted = sorted(best, key=units.index) or units[:1]
-            citation = citation_for(document, quoted[0] if quoted else "")
-            citation.quote = " ".join(quoted)
-            sources.append(citation)
+            first = citation_for(document, quoted[0] if quoted else "")
+            sources.append(citation_for(document, " ".join(quoted), first.page))
         return sources
 
-    def _refusal(self, retrieval: Retrieval, passages: dict[int, Document], contacts: dict[str, str]) -> Answer:
-        language = retrieval.language
+    def _refusal(self, retrieval: Retrieval, passages: dict[int, Document], contacts: Mapping[str, str]) -> Answer:
+        question = retrieval.question
         documents = list(passages.values()) or retrieval.documents
-        sections = ", ".join(dict.fromkeys(d.metadata["section"] for d in documents if d.metadata.get("section"))) or "—"
-        if len(retrieval.schools) == 1:
-            doc_id = retrieval.schools[0]
-            school = next((d.metadata.get("school", doc_id) for d in documents), doc_id)
-            text = phrase(language, "refusal", school=school, sections=sections)
-            contact = contacts.get(doc_id)
-            text += " " + (phrase(language, "contact", contact=contact) if contact else phrase(language, "contact_default"))
-        else:
-            text = f"{phrase(language, 'refusal_all', sections=sections)} {phrase(language, 'contact_default')}"
-        sources = [citation_for(document, "") for document in retrieval.documents]
-        schools = retrieval.schools or list(dict.fromkeys(d.metadata["doc_id"] for d in retrieval.documents))
-        return Answer(retrieval.resolved.question, text, language, True, schools, sources)
+        schools = list(retrieval.schools) or list(dict.fromkeys(d.metadata["doc_id"] for d in retrieval.documents))
+        looked = [(s, next((d.metadata.get("school", s) for d in documents if d.metadata["doc_id"] == s), s),
+                   [d for d in documents if d.metadata["doc_id"] == s]) for s in schools]
+        text = " ".join(refusals(question.language, looked if len(retrieval.schools) == 1 else [], contacts))
+        sources = [citation_for(document) for document in retrieval.documents]
+        return Answer(question.text, text, question.language, True, schools, sources)
 
     @contextmanager
     def _model_errors(self) -> Iterator[None]:
@@ -371,47 +364,72 @@ class LlmComposer:
             raise ModelError(f"SOP_LLM={self.spec}: the model did not answer ({type(exc).__name__}: {exc})") from exc
 
 
+def _term_weights(retrieval: Retrieval) -> dict[str, float]:
+    """Stems of the question's key terms with their weight (1, or 0.5 for the earlier question of a follow-up)."""
+    weights: dict[str, float] = {}
+    for term in retrieval.question.terms:
+        for form in term.forms:
+            for stem in form:
+                weight = 1.0 if term.weight > FOLLOW_UP_WEIGHT else FOLLOW_UP_WEIGHT
+                weights[stem] = max(weights.get(stem, 0.0), weight)
+    return weights
+
+
+def _gguf_model(settings: Settings, name: str) -> BaseChatModel:
+    from assistant.answers.gguf_chat import GgufChatModel
+
+    return GgufChatModel(
+        model_path=Path(name).expanduser(),
+        n_ctx=settings.llm_ctx,
+        n_threads=settings.llm_threads,
+        max_tokens=settings.llm_max_tokens,
+    )
+
+
+def _openai_model(settings: Settings, name: str) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=name,
+        base_url=settings.llm_base_url,
+        # Local OpenAI-compatible servers ignore the key, but the client insists on one.
+        api_key=settings.llm_api_key or "not-needed",
+        temperature=0,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout,
+        max_retries=0,
+    )
+
+
+def _ollama_model(settings: Settings, name: str) -> BaseChatModel:
+    from langchain_ollama import ChatOllama
+
+    return ChatOllama(
+        model=name,
+        base_url=settings.llm_base_url,
+        temperature=0,
+        num_predict=settings.llm_max_tokens,
+        num_ctx=settings.llm_ctx,
+        client_kwargs={"timeout": settings.llm_timeout},
+    )
+
+
+# SOP_LLM's backend name → the chat model it makes and the package that brings it.
+CHAT_MODELS: dict[str, tuple[Callable[[Settings, str], BaseChatModel], str]] = {
+    "gguf": (_gguf_model, "llama-cpp-python"),
+    "openai": (_openai_model, "langchain-openai"),
+    "ollama": (_ollama_model, "langchain-ollama"),
+}
+
+
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The LangChain chat model named by ``SOP_LLM`` (``openai:<model>``, ``ollama:<model>``, ``gguf:<path>``)."""
     backend, _, name = settings.llm.partition(":")
-    if not name or backend not in ("openai", "ollama", "gguf"):
-        raise UsageError(
-            f"SOP_LLM={settings.llm}: expected extractive, openai:<model>, ollama:<model> or gguf:<path to .gguf>"
-        )
-    if backend == "gguf":
-        from assistant.gguf_chat import GgufChatModel
-
-        return GgufChatModel(
-            model_path=Path(name).expanduser(),
-            n_ctx=settings.llm_ctx,
-            n_threads=settings.llm_threads,
-            max_tokens=settings.llm_max_tokens,
-        )
-    package = "langchain-openai" if backend == "openai" else "langchain-ollama"
+    if backend not in CHAT_MODELS or not name:
+        raise UsageError(f"SOP_LLM={settings.llm}: {SPEC_FORMS}")
+    make, package = CHAT_MODELS[backend]
     try:
-        if backend == "openai":
-            from langchain_openai import ChatOpenAI
-
-            return ChatOpenAI(
-                model=name,
-                base_url=settings.llm_base_url,
-                # Local OpenAI-compatible servers ignore the key, but the client insists on one.
-                api_key=settings.llm_api_key or "not-needed",
-                temperature=0,
-                max_tokens=settings.llm_max_tokens,
-                timeout=settings.llm_timeout,
-                max_retries=0,
-            )
-        from langchain_ollama import ChatOllama
-
-        return ChatOllama(
-            model=name,
-            base_url=settings.llm_base_url,
-            temperature=0,
-            num_predict=settings.llm_max_tokens,
-            num_ctx=settings.llm_ctx,
-            client_kwargs={"timeout": settings.llm_timeout},
-        )
+        return make(settings, name)
     except ImportError as exc:
         raise ModelError(f"SOP_LLM={settings.llm}: {package} is not installed (pip install -e '.[llm]')") from exc
 

@@ -6,15 +6,16 @@ with ('wie', 'hoeveel', 'mijn dochter') and school names are not terms."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from bm25s.stopwords import STOPWORDS_EN
 
-from assistant.language import Language
+from assistant.data import generic_question_words, synonyms, weak_question_words
+from assistant.question.glossary import phrase_matches
+from assistant.question.language import Language
+from core.data import entries, package_json
 from index.lexical import analyse, words_of
 
 _WORD = re.compile(r"[a-zà-ÿ0-9]+(?:[-/][a-zà-ÿ0-9]+)*", re.IGNORECASE)
@@ -31,39 +32,18 @@ _WEAK_WEIGHT = 0.5
 FOLLOW_UP_WEIGHT = 0.5
 
 
-def _data(package: str, name: str) -> dict:
-    return json.loads(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
-
-
 @lru_cache(maxsize=1)
 def _asking_words() -> frozenset[str]:
     """Words people ask with, and words every question about a school carries; none of them names a topic."""
-    asking = {w for lang, words in _data("index.data", "query_words.json").items() if not lang.startswith("_") for w in words}
-    generic = set(_data("assistant.data", "answer_types.json")["generic_question_words"])
-    return frozenset(asking | generic | set(STOPWORDS_EN))
-
-
-@lru_cache(maxsize=1)
-def _weak_words() -> frozenset[str]:
-    """Verbs that carry a question ('krijgen', 'hanteren'): a term, but a weak one."""
-    return frozenset(_data("assistant.data", "answer_types.json")["weak_question_words"])
-
-
-@lru_cache(maxsize=1)
-def _glossary() -> dict[str, list[str]]:
-    return {term: dutch for term, dutch in _data("assistant.data", "glossary.json").items() if not term.startswith("_")}
-
-
-@lru_cache(maxsize=1)
-def _abbreviations() -> list[list[str]]:
-    return _data("assistant.data", "abbreviations.json")["groups"]
+    asking = {word for words in entries(package_json("index.data", "query_words.json")).values() for word in words}
+    return frozenset(asking | generic_question_words() | set(STOPWORDS_EN))
 
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Each word's stem → the stems of the words that mean the same in a profile ('hulp' → 'ondersteuning' …)."""
     found: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for group in _data("assistant.data", "synonyms.json")["groups"]:
+    for group in synonyms():
         forms = tuple(dict.fromkeys(s for s in (_stems(word) for word in group) if s))
         for form in forms:
             if len(form) == 1:
@@ -112,36 +92,15 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(analyse(text)))
 
 
-def _phrase_in(phrase: str, text: str) -> re.Match[str] | None:
-    # Plurals and person forms count too: 'intern begeleiders', 'IB’ers'.
-    return _phrase_pattern(phrase).search(text)
-
-
-@lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    # Compiled once per phrase: a question tries hundreds, more than the re module's own cache holds.
-    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?:s|en|e|’?ers?)?(?![\w-])")
-
-
 def _terms_of(text: str, language: Language, weight: float, school_words: set[str], own: bool = True) -> list[Term]:
     lowered = text.lower().replace("'", "’")
     terms: list[Term] = []
     consumed: set[str] = set()
-    groups: list[tuple[str, list[str]]] = []
-    if language != "nl":
-        # Longer phrases first, so that 'instruction model' is one term, not also 'instruction'.
-        groups.extend((term, [term, *dutch]) for term, dutch in sorted(_glossary().items(), key=lambda kv: -len(kv[0])))
-    groups.extend((group[0], group) for group in _abbreviations())
-    taken: list[tuple[int, int]] = []
-    for label, forms in groups:
-        match = next((m for m in (_phrase_in(form, lowered) for form in forms) if m), None)
-        if match is None or any(match.start() < end and start < match.end() for start, end in taken):
-            continue
-        taken.append(match.span())
-        consumed.update(words_of(match.group(0)))
-        stems = tuple(dict.fromkeys(s for s in (_stems(form) for form in forms) if s))
+    for match in phrase_matches(text, english=language != "nl"):
+        consumed.update(words_of(match.found))
+        stems = tuple(dict.fromkeys(s for s in (_stems(form) for form in match.forms) if s))
         if stems:
-            terms.append(Term(label, stems, weight, own))
+            terms.append(Term(match.label, stems, weight, own))
     asking = _asking_words()
     for word in _WORD.findall(lowered):
         if word in consumed or word in asking or word in school_words or _POINTING.match(word):
@@ -157,7 +116,7 @@ def _terms_of(text: str, language: Language, weight: float, school_words: set[st
         forms = tuple(dict.fromkeys(forms))
         if not forms:
             continue
-        strength = weight * (_UNTRANSLATED_WEIGHT if language == "en" else 1.0) * (_WEAK_WEIGHT if word in _weak_words() else 1.0)
+        strength = weight * (_UNTRANSLATED_WEIGHT if language == "en" else 1.0) * (_WEAK_WEIGHT if word in weak_question_words() else 1.0)
         terms.append(Term(word, forms, strength, own))
     unique: dict[tuple[tuple[str, ...], ...], Term] = {}
     for term in terms:

@@ -1,0 +1,1 @@
+"""Answers: the answer model and the composers that write one from retrieved passages (extractive, LLMs)."""

@@ -1,0 +1,117 @@
+"""Excerpts of a passage that an answer can quote: its units as ingest found them (sentences, list items, table rows,
+headings), with their place in the text, whose text they are, and what has to come with them to make sense (the list
+a heading or a colon announces, the sentence a 'Dit …' continues)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from core.units import Unit, UnitKind, decode_units
+
+# Sentences that lean on the one before ('Deze besprekingen …', 'Dit gebeurt …').
+_REFERRING = re.compile(
+    r"^(?:(?:op|in|bij|tijdens|na|voor|met|van|uit|door|naast|over|aan) )?(dit|deze|dat|die|daar\w*|hier\w*)\b"
+    r"|^(zij|ze|hij|dan|wel|ook|daarna)\b"
+    # Inverted order, the pronoun after the verb: 'Samen vormen zij …', 'Daarnaast komt ze …'.
+    r"|^\w+ \w+ (zij|ze|hij)\b",
+    re.IGNORECASE,
+)
+_MAX_LIST_UNITS = 14
+# A sentence this short ('Wij gebruiken het DIM-model.') is quoted with the sentence after it.
+_SHORT_SENTENCE = 40
+# A word or figure marked for a footnote: '2019-2020*', 'prognose*'.
+_FOOTNOTE_MARK = re.compile(r"\w\*")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A unit of a passage; ``start``/``end`` are offsets in the passage text."""
+
+    text: str
+    start: int
+    end: int
+    kind: UnitKind
+    line_start: bool
+    regional: bool
+    # A sentence that a list follows: its lead-in ('Hieronder vallen kinderen met problemen op het gebied van;').
+    leads_list: bool = False
+
+    @property
+    def row(self) -> bool:
+        return self.kind == "table_row"
+
+    @property
+    def announces(self) -> bool:
+        """A heading, a sentence ending in a colon, or the lead-in of a list: what it is about follows."""
+        return self.kind == "heading" or (self.kind == "text" and (self.text.endswith(":") or self.leads_list))
+
+    @property
+    def is_list_line(self) -> bool:
+        """A list item or a table row: one of several lines that each answer a 'which …' question."""
+        return self.kind in ("list_item", "table_row")
+
+
+def _excerpt(text: str, unit: Unit, following: Unit | None) -> Excerpt:
+    line_start = unit.start == 0 or text[unit.start - 1] == "\n"
+    leads_list = following is not None and following.kind == "list_item"
+    return Excerpt(" ".join(text[unit.start : unit.end].split()), unit.start, unit.end, unit.kind, line_start,
+                   unit.scope == "regional", leads_list)
+
+
+def excerpts(document: Document) -> list[Excerpt]:
+    """The passage as quotable units, in order."""
+    text = document.page_content
+    units = decode_units(str(document.metadata.get("units", "")))
+    found = (_excerpt(text, unit, units[i + 1] if i + 1 < len(units) else None) for i, unit in enumerate(units))
+    return [excerpt for excerpt in found if excerpt.text]
+
+
+def with_context(units: list[Excerpt], index: int, budget: int) -> list[int]:
+    """The excerpt at ``index`` with what it needs to be understood:
+    - after a heading or a colon, the list it announces (or the first sentence under a heading);
+    - for a list item, the line that announces its list ('Grensgebied (…):' before '• Faalangst');
+    - for a table row, the rows beside it;
+    - for a sentence, the one before when it leans on it ('Deze besprekingen …'), and the one after when that does
+      or when the sentence is very short."""
+    unit = units[index]
+    chosen = [index]
+    if unit.announces:
+        used = len(unit.text)
+        for following in range(index + 1, min(index + 1 + _MAX_LIST_UNITS, len(units))):
+            nxt = units[following]
+            if not nxt.is_list_line or used + len(nxt.text) > budget:
+                break
+            chosen.append(following)
+            used += len(nxt.text)
+        if len(chosen) == 1 and index + 1 < len(units) and len(units[index + 1].text) + used <= budget:
+            chosen.append(index + 1)
+        return chosen
+    if unit.row:
+        return [i for i in (index - 1, index, index + 1) if 0 <= i < len(units) and (i == index or units[i].row)]
+    if unit.kind == "list_item":
+        for earlier in range(index - 1, max(index - 1 - _MAX_LIST_UNITS, -1), -1):
+            if units[earlier].announces:
+                return [earlier, index]
+            if not units[earlier].is_list_line and units[earlier].line_start:
+                break
+        return chosen
+    if _REFERRING.match(unit.text) and index > 0 and not units[index - 1].announces:
+        chosen.insert(0, index - 1)
+    after = index + 1
+    if after < len(units) and not units[after].line_start and (
+        _REFERRING.match(units[after].text) or len(unit.text) < _SHORT_SENTENCE
+    ):
+        if sum(len(units[i].text) for i in chosen) + len(units[after].text) <= budget:
+            chosen.append(after)
+    return chosen
+
+
+def footnotes(units: list[Excerpt], indices: set[int]) -> list[int]:
+    """The passage's footnotes ('* De kengetallen … zijn prognoses') when a chosen excerpt carries their mark: a
+    value marked '2019-2020*' means nothing without the note that says what the mark means."""
+    if not any(_FOOTNOTE_MARK.search(units[i].text) for i in indices):
+        return []
+    return [i for i, unit in enumerate(units) if unit.line_start and unit.text.startswith("*")]
