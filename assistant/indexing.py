@@ -62,15 +62,17 @@ def _ingest_one(index: SupportProfileIndex, path: Path) -> IngestReport:
         profile = read_support_profile(path, settings.chunk_chars, settings.max_file_mb * 2**20)
         entry = IndexedProfile(
             doc_id=doc_id,
-            school=profile.info.school,
+            school=profile.identity.name,
             path=str(path),
             fingerprint=fingerprint,
             version=f"{fingerprint[:12]}-{int(time.time())}",
             chunks=len(profile.chunks),
             pages=profile.pages,
-            city=profile.info.city,
-            period=profile.info.period,
-            brin=profile.info.brin,
+            town=profile.identity.town,
+            type=profile.identity.type,
+            bestuur=profile.identity.bestuur,
+            period=profile.identity.period,
+            brin=profile.identity.brin,
             file_format=profile.file_format,
             reader=reader,
         )

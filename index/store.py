@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import chromadb
 from chromadb.api.client import SharedSystemClient
@@ -54,12 +54,17 @@ class IndexedProfile:
     version: str
     chunks: int
     pages: int | None
-    city: str = ""
+    town: str = ""
+    type: str = ""
+    bestuur: str = ""
     period: str = ""
     brin: str = ""
     file_format: str = ""
     # ingest.pipeline.reader_version of the code that read the file ("" in manifests written before it existed).
     reader: str = ""
+
+
+_PROFILE_FIELDS = {field.name for field in fields(IndexedProfile)}
 
 
 class _OwnEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -157,7 +162,8 @@ class ChunkStore:
             if record_id.startswith("__"):
                 continue
             entry = json.loads(str(metadata["entry"]))
-            profiles[entry["doc_id"]] = IndexedProfile(**entry)
+            # A manifest written by an older version may lack fields or carry ones since renamed.
+            profiles[entry["doc_id"]] = IndexedProfile(**{k: v for k, v in entry.items() if k in _PROFILE_FIELDS})
         with self._cache_lock:
             self._cached = (token, profiles)
         return dict(profiles)

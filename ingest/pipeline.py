@@ -15,7 +15,7 @@ from core.units import encode_units
 from ingest.chunking import chunk_blocks
 from ingest.clean import clean_pages
 from ingest.loader import load_file
-from ingest.school import SchoolInfo, find_school_info
+from ingest.identity import SchoolIdentity, is_support_profile, read_identity
 from ingest.structure import find_blocks
 
 
@@ -25,7 +25,7 @@ class SupportProfile:
 
     doc_id: str
     path: str
-    info: SchoolInfo
+    identity: SchoolIdentity
     pages: int | None
     file_format: str
     chunks: list[Document]
@@ -54,8 +54,15 @@ def file_fingerprint(path: Path) -> str:
 def read_support_profile(path: Path, chunk_chars: int, max_bytes: int) -> SupportProfile:
     """Read one file into chunks; raises IngestError naming the file and the reason when that is impossible."""
     loaded = load_file(path, max_bytes)
-    raw_text = "\n".join(line for page in loaded.pages for line in page.lines)
-    info = find_school_info(raw_text, str(path), loaded.title)
+    pages = ["\n".join(page.lines) for page in loaded.pages]
+    if not any(page.strip() for page in pages):
+        raise IngestError(str(path), "no text found to index (the document is empty)")
+    if not is_support_profile(pages):
+        raise IngestError(
+            str(path), "not a school support profile (too little of the words a profile uses, or it describes files "
+            "or is a letter); nothing was indexed"
+        )
+    identity = read_identity(pages, path.name, loaded.title)
     blocks = find_blocks(clean_pages(loaded.pages), loaded.marked_up)
     chunks = chunk_blocks(blocks, chunk_chars)
     if not chunks:
@@ -66,10 +73,11 @@ def read_support_profile(path: Path, chunk_chars: int, max_bytes: int) -> Suppor
             page_content=chunk.text,
             metadata={
                 "doc_id": doc_id,
-                "school": info.school,
-                "brin": info.brin,
-                "city": info.city,
-                "period": info.period,
+                "school": identity.name,
+                "brin": identity.brin,
+                "town": identity.town,
+                "type": identity.type,
+                "period": identity.period,
                 "source": str(path),
                 "page": chunk.page if chunk.page is not None else -1,
                 "page_end": chunk.page_end if chunk.page_end is not None else -1,
@@ -88,7 +96,7 @@ def read_support_profile(path: Path, chunk_chars: int, max_bytes: int) -> Suppor
     return SupportProfile(
         doc_id=doc_id,
         path=str(path),
-        info=info,
+        identity=identity,
         pages=loaded.page_count,
         file_format=loaded.file_format,
         chunks=documents,

@@ -73,26 +73,26 @@ def explained_lines(profile, label: str) -> list[str]:
 )
 def test_school_name_found(profiles, name, expected):
     profile = profiles[name]
-    assert expected in profile.info.school
+    assert expected in profile.identity.name
     assert profile.doc_id == Path(name).stem
     assert profile.chunks, "no chunks"
     for chunk in profile.chunks:
-        assert chunk.metadata["school"] == profile.info.school
+        assert chunk.metadata["school"] == profile.identity.name
         assert chunk.metadata["doc_id"] == profile.doc_id
 
 
 @pytest.mark.parametrize("name", ["kc-balans.pdf", "kc-balans.txt"])
 def test_balans_brin_city_and_period(profiles, name):
-    info = profiles[name].info
+    info = profiles[name].identity
     assert info.brin == "26PT"
-    assert info.city == "Den Haag"
+    assert info.town == "Den Haag"
     # "een nieuw schoolondersteuningsprofiel is opgesteld voor de periode 2017-2021"
     assert info.period == "2017-2021"
 
 
 @pytest.mark.parametrize("name", ["het-kristal.pdf", "het-kristal.txt"])
 def test_kristal_period(profiles, name):
-    assert profiles[name].info.period == "2021-2025"
+    assert profiles[name].identity.period == "2021-2025"
 
 
 def test_pdf_page_counts(profiles, pdf_pages):
@@ -516,7 +516,7 @@ def test_structured_formats_headings_become_sections(structured, fmt):
     profile = structured[fmt]
     assert profile.file_format == fmt
     assert profile.doc_id == "de-zonnewijzer-sop"
-    assert "Zonnewijzer" in profile.info.school
+    assert "Zonnewijzer" in profile.identity.name
     assert profile.pages is None
     assert all(c.metadata["page"] == -1 for c in profile.chunks)
 
@@ -676,7 +676,7 @@ def test_key_value_table_rows_are_not_explained_by_the_first_row(tmp_path, fmt):
 def test_school_name_does_not_run_into_the_next_line(tmp_path, filename, content):
     path = tmp_path / filename
     path.write_text(content, encoding="utf-8")
-    school = read_support_profile(path, CHUNK_CHARS, MAX_BYTES).info.school
+    school = read_support_profile(path, CHUNK_CHARS, MAX_BYTES).identity.name
     assert school in {"Basisschool De Wilg", "OBS De Wilg"}, school
 
 
@@ -695,7 +695,7 @@ def _example_files() -> list[Path]:
 @pytest.mark.parametrize("path", _example_files(), ids=lambda p: p.name)
 def test_example_documents_ingest_and_name_their_school(path):
     profile = read_support_profile(path, CHUNK_CHARS, MAX_BYTES)
-    school = profile.info.school
+    school = profile.identity.name
     text = "\n".join(c.page_content for c in profile.chunks)
     # The name comes from the document itself (it occurs verbatim), not from a guess.
     assert len(school.split()) >= 2 and school in text, f"{school!r} is not a school name found in {path.name}"
