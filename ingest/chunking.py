@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from core.sentences import split_sentences
 from core.units import Scope, Unit, UnitKind
-from ingest.model import LIST_MARK, Block
+from ingest.model import LIST_MARK, PATH_SEPARATOR, Block
 from ingest.template import is_template_instruction
 
 
@@ -44,7 +44,7 @@ class Chunk:
 
     @property
     def section_path(self) -> str:
-        return " › ".join(part for part in (self.section, self.subsection) if part)
+        return PATH_SEPARATOR.join(part for part in (self.section, self.subsection) if part)
 
 
 def _pieces(block: Block) -> list[_Piece]:
@@ -171,7 +171,9 @@ def _chunk_group(group: list[Block], target_chars: int) -> list[Chunk]:
     if not pieces:  # blocks of blank text (or only the model profile's instructions) make no chunk
         return []
     first = group[0]
-    heading = first.subsection if first.subsection and first.subsection not in pieces[0].text else ""
+    # The heading as the document writes it (a repeated label's path names its parent heading too).
+    own_heading = first.subsection.rsplit(PATH_SEPARATOR, 1)[-1]
+    heading = own_heading if own_heading and own_heading not in pieces[0].text else ""
     if heading and len(heading) + 1 + len(pieces[0].text) > target_chars:
         # The heading opens the first chunk: a long first sentence is cut to fit beside it.
         pieces[:1] = _long_piece_parts(pieces[0], max(target_chars - len(heading) - 1, target_chars // 2))

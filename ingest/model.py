@@ -12,6 +12,9 @@ BlockKind = Literal["heading", "text", "list_item", "table_row"]
 # The mark that opens a list item: a bullet of any of the signs writers use, a lone 'o', or a number ('1.', '2)').
 LIST_MARK = re.compile(r"^\s*(?:[•·▪◦●○❖➢►\-–*]|o(?=\s)|\d{1,2}[.)](?=\s))\s*")
 
+# Between the parts of a section path ("Domein 3: De vijf velden van voorzieningen › Toelichting").
+PATH_SEPARATOR = " › "
+
 
 @dataclass
 class Page:

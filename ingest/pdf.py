@@ -1,4 +1,5 @@
-"""PDF loader (PyMuPDF): one Page per PDF page, text in reading order, ruled tables as rows of cells."""
+"""PDF loader (PyMuPDF): one Page per PDF page, text in reading order, ruled tables as rows of cells, tick-box grids
+with their marks read from the layout (ingest.grids)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pymupdf
 from pymupdf.table import Table
 
 from core.errors import IngestError
+from ingest.grids import find_grids
 from ingest.model import LoadedDocument, Page
 
 # A ruled table has at least this many horizontal rules that meet vertical ones, and this many vertical rules (line
@@ -46,13 +48,19 @@ def page_lines(pdf_page: pymupdf.Page) -> list[str]:
     """The page's text lines. A ruled table (Word and most PDF writers draw its grid) becomes one line per row,
     ``| cell | cell |`` as the DOCX loader writes it, so a row keeps its cells together and its column headers
     can explain it; the text layer alone gives one cell per line, and 'Lift' and 'Nee' lose each other."""
-    tables = _ruled_tables(pdf_page)
+    textpage = pdf_page.get_textpage()
+    grids = find_grids(pdf_page, textpage)
+    # A tick-box grid is often ruled as well: its marks are read by the grid, so it is not read again as a table.
+    tables = [t for t in _ruled_tables(pdf_page) if not any(_overlaps(t.bbox, grid.bbox) for grid in grids)]
     # Plain numbers, not PyMuPDF's Point and Rect: a page has hundreds of words to place in dozens of cells.
     words = [(*_centre(word[:4]), word[4]) for word in pdf_page.get_text("words", sort=False)] if tables else []
-    text_lines = [line for block in pdf_page.get_text("dict", sort=False)["blocks"] for line in block.get("lines", [])]
+    text_lines = [
+        line for block in pdf_page.get_text("dict", sort=False, textpage=textpage)["blocks"] for line in block.get("lines", [])
+    ]
     paragraph_gap = _paragraph_gap(text_lines)
     lines: list[str] = []
     placed: set[int] = set()
+    placed_grids: set[int] = set()
     bottom: float | None = None
     for line in text_lines:  # image blocks have no lines
         _, y0, _, y1 = line["bbox"]
@@ -62,6 +70,12 @@ def page_lines(pdf_page: pymupdf.Page) -> list[str]:
             lines.append("")
         bottom = y1
         x, y = _centre(line["bbox"])
+        in_grid = next((n for n, grid in enumerate(grids) if _within(x, y, grid.bbox)), None)
+        if in_grid is not None:
+            if in_grid not in placed_grids:
+                placed_grids.add(in_grid)
+                lines.extend(grids[in_grid].lines)
+            continue
         inside = next((n for n, table in enumerate(tables) if _within(x, y, table.bbox)), None)
         if inside is None:
             lines.append("".join(span["text"] for span in line["spans"]))
@@ -88,6 +102,16 @@ def _paragraph_gap(lines: list[dict]) -> float:
 def _centre(bbox: tuple[float, float, float, float]) -> tuple[float, float]:
     x0, y0, x1, y1 = bbox
     return (x0 + x1) / 2, (y0 + y1) / 2
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes share more than half of the smaller one's area."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return False
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height > 0.5 * smaller
 
 
 def _within(x: float, y: float, box: tuple[float, float, float, float]) -> bool:

@@ -4,17 +4,20 @@ path and its scope ("school" for what this school does, "regional" for the stand
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
 from core.data import package_json
-from ingest.model import LIST_MARK, Block, Page, Scope
+from ingest.model import LIST_MARK, PATH_SEPARATOR, Block, Page, Scope
 
+# A heading repeated this often in one document is a label of its form (see _repeated_labels).
+LABEL_REPEATS = 3
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2})(?:\.\s?([A-Z]|\d{1,2}))?\.?\s*([A-ZÀ-Ý].{1,90})$")
 _FUNCTION_WORDS = {"de", "het", "een", "en", "of", "te", "van", "voor", "met", "in", "op", "aan", "bij", "die", "dat", "als"}
 # "Zorgniveau 3: Extra zorg op schoolniveau door interne deskundigen", "Fase 2: …": a numbered level or step names
 # its own part of the text, and such titles run longer than other sub-headings.
-_LEVEL_HEADING = re.compile(r"^[A-ZÀ-Ý][\w-]+ \d{1,2}\s?:\s?[A-ZÀ-Ý]")
+_LEVEL_HEADING = re.compile(r"^[A-ZÀ-Ý][\w-]+ \d{1,2}\s?:\s?[A-Za-zÀ-ÿ]")
 _LIST_ITEM = re.compile(LIST_MARK.pattern + r"(.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _SCOPE_SIGNALS: dict[str, list[str]] = package_json("ingest.data", "scope_signals.json")
@@ -42,6 +45,10 @@ _LOOSE_ROW = re.compile(
 class _State:
     section: str = ""
     subsection: str = ""
+    # The last sub-heading that is not a repeated label: what a "Toelichting" under it belongs to.
+    parent: str = ""
+    # Whether the section is a level heading ("Domein 3: …") rather than a numbered chapter.
+    level_section: bool = False
     heading_page: int | None = None
     scope: Scope = "school"
     top_number: int = 0
@@ -69,11 +76,11 @@ def _is_subheading(line: str, next_line: str, after_sentence_end: bool) -> bool:
     level = bool(_LEVEL_HEADING.match(line))
     return (
         after_sentence_end
-        and 0 < len(words) <= (12 if level else 8)
-        and len(line) <= (80 if level else 60)
+        and 0 < len(words) <= (14 if level else 8)
+        and len(line) <= (95 if level else 60)
         and line[0].isupper()
         and not line.endswith((".", ",", ";", "!"))
-        and not (line.endswith(":") and len(words) > 4)
+        and not (line.endswith(":") and len(words) > 4 and not level)
         and words[-1].lower() not in _FUNCTION_WORDS
         and not _SCHOOL_SCOPE.search(line)
         and not _REGIONAL_SCOPE.search(line)
@@ -145,18 +152,33 @@ class _Builder:
             **extra,  # type: ignore[arg-type]
         )
 
-    def heading(self, title: str, level: int, page: int | None, numbered: bool) -> None:
+    def heading(self, title: str, level: int, page: int | None, numbered: bool, label: bool = False) -> None:
+        """``label``: a heading the document repeats under many headings ("Toelichting", "Toelichting op de
+        profilering"); it is placed under the sub-heading before it, so a citation still says where it stands."""
         self.close()
         state = self.state
-        if level <= 1 or numbered:
-            state.section, state.subsection = title, ""
+        level_heading = bool(_LEVEL_HEADING.match(title)) and not numbered
+        if level <= 1 or numbered or (level_heading and (not state.section or state.level_section)):
+            # Outside numbered chapters a level heading ("Domein 3: …") is the section its sub-headings stand in.
+            state.section, state.subsection, state.parent = title, "", ""
+            state.level_section = level_heading
+        elif label and state.parent:
+            state.subsection = f"{state.parent}{PATH_SEPARATOR}{title}"
         else:
             state.subsection = title
+            state.parent = "" if label else title
         state.heading_page = page
         # Regional standard text runs to the end of its own part of the profile, not into the next heading.
         state.scope = "school"
         state.table_header, state.table_caption = [], ""
         self.blocks.append(Block("heading", title, page, level=level, section=state.section, subsection=state.subsection))
+
+
+def _repeated_labels(lines: list[tuple[str, int | None]]) -> set[str]:
+    """Short lines the document repeats at least LABEL_REPEATS times: a form's labels, which say what kind of text
+    follows ("Toelichting"), not where it stands."""
+    counts = Counter(line.rstrip(":").strip() for line, _ in lines if line and len(line.split()) <= 6)
+    return {line for line, count in counts.items() if count >= LABEL_REPEATS}
 
 
 def _flat_lines(pages: list[Page]) -> list[tuple[str, int | None]]:
@@ -172,6 +194,7 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
     builder = _Builder()
     state = builder.state
     lines = _flat_lines(pages)
+    labels = _repeated_labels(lines)
     for i, (line, page) in enumerate(lines):
         if not line:
             if not _sentence_goes_on(builder.open, _next_filled(lines, i)):
@@ -230,7 +253,7 @@ def find_blocks(pages: list[Page], marked_up: bool) -> list[Block]:
             and not (in_table and next_line[:1].isdigit())
             and _is_subheading(line, next_line, _after_sentence_end(builder))
         ):
-            builder.heading(line.rstrip(":"), 3, page, numbered=False)
+            builder.heading(line.rstrip(":"), 3, page, numbered=False, label=line.rstrip(":").strip() in labels)
             continue
         if builder.open is None and line[:1].islower() and builder.blocks and builder.blocks[-1].kind == "table_row":
             # A table row broken over lines goes on in lower case ('Leerlingaantal per 1' / 'oktober 695 705').
