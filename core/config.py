@@ -14,6 +14,7 @@
 | SOP_LLM_THREADS | 2 | CPU threads for ``gguf:`` |
 | SOP_CHUNK_CHARS | 1200 | target chunk size in characters |
 | SOP_TOP_K | 10 | passages returned per question |
+| SOP_TEMPLATE_PENALTY | 0.3 | how far a passage of template (regional) text ranks below the school's own: its score times 1 - penalty × template share |
 | SOP_MAX_FILE_MB | 100 | larger files are refused at ingest (and at upload) |
 | SOP_MAX_UPLOAD_FILES | 20 | most files one upload may hold |
 | SOP_MAX_UPLOAD_MB | 200 | most megabytes one upload may hold in all |
@@ -54,6 +55,7 @@ class Settings:
     llm_threads: int = 2
     chunk_chars: int = 1200
     top_k: int = 10
+    template_penalty: float = 0.3
     max_file_mb: int = 100
     max_upload_files: int = 20
     max_upload_mb: int = 200
@@ -79,6 +81,7 @@ class Settings:
             llm_threads=int(_env("LLM_THREADS", "2")),
             chunk_chars=int(_env("CHUNK_CHARS", "1200")),
             top_k=int(_env("TOP_K", "10")),
+            template_penalty=float(_env("TEMPLATE_PENALTY", "0.3")),
             max_file_mb=int(_env("MAX_FILE_MB", "100")),
             max_upload_files=int(_env("MAX_UPLOAD_FILES", "20")),
             max_upload_mb=int(_env("MAX_UPLOAD_MB", "200")),

@@ -18,6 +18,7 @@ from core.errors import IndexStoreError
 from index.embeddings import BackgroundEmbeddings, load_embeddings, use_cpu_threads
 from index.lexical import FORMAT as LEXICAL_FORMAT
 from index.lexical import ChunkWords, LexicalIndex, search_text, words_of
+from index.regional import RegionalText
 from index.store import ChunkStore, IndexedProfile
 
 
@@ -38,6 +39,7 @@ class SupportProfileIndex:
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
         self._lexical_stamp = ""
+        self.regional = RegionalText(settings.index_dir / "template-text")
 
     # Reading ----------------------------------------------------------------------------------------------
     def profiles(self) -> dict[str, IndexedProfile]:
@@ -55,7 +57,9 @@ class SupportProfileIndex:
                 return self._lexical
             folder = self.settings.index_dir / "lexical"
             index = LexicalIndex.load(folder, stamp)
-            if index is None:
+            if index is None and not profiles:
+                index = LexicalIndex.from_words([], [], [])  # nothing to save: every document failed or is removed
+            elif index is None:
                 index = self._build_lexical(profiles)
                 try:
                     index.save(folder, stamp)
@@ -63,6 +67,16 @@ class SupportProfileIndex:
                     pass  # a read-only index folder still answers; it rebuilds in memory next time
             self._lexical, self._lexical_stamp = index, stamp
         return index
+
+    def with_template_marks(self, documents: list[Document], profiles: dict[str, IndexedProfile]) -> list[Document]:
+        """The documents with their template (regional) text marked, by repetition across the index."""
+        self.regional.sync(profiles, self.store, _stamp(profiles), save=False)
+        return self.regional.mark(documents)
+
+    def template_signature(self, doc_id: str, profiles: dict[str, IndexedProfile]) -> str:
+        """A short key of which of this profile's units are template text now (for caches of what rests on it)."""
+        self.regional.sync(profiles, self.store, _stamp(profiles), save=False)
+        return self.regional.signature(doc_id)
 
     def _build_lexical(self, profiles: dict[str, IndexedProfile]) -> LexicalIndex:
         """BM25 over the manifest's versions; the words of versions seen before come from disk, so after one
@@ -99,7 +113,7 @@ class SupportProfileIndex:
             self.store.reopen()
             self.store.recover()
             yield
-            self.lexical()
+            self._derived_state()
 
     def add(self, entry: IndexedProfile, documents: list[Document]) -> None:
         """Embed a profile's chunks and switch the index to this version of it (inside :meth:`writing`)."""
@@ -111,7 +125,13 @@ class SupportProfileIndex:
         with self._locked():
             self.store.reopen()
             self.store.remove_profile(doc_id)
-            self.lexical()
+            self._derived_state()
+
+    def _derived_state(self) -> None:
+        """Bring what is derived from the store (lexical index, template text) up to date and save it."""
+        profiles = self.profiles()
+        self.lexical(profiles)
+        self.regional.sync(profiles, self.store, _stamp(profiles), save=True)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

@@ -117,7 +117,10 @@ class LexicalIndex:
             for chunk in chunk_words
         ]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocabulary), show_progress=False)
+        if corpus_ids:
+            retriever.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocabulary), show_progress=False)
+        else:  # an index whose every document failed: bm25s cannot index nothing, and nothing scores
+            retriever.vocab_dict = {}
         return cls(ids, doc_ids, retriever, words)
 
     def scores(self, query: str, doc_ids: list[str] | None = None, limit: int | None = None) -> dict[str, float]:
