@@ -39,7 +39,7 @@ def main() -> None:
         st.toggle(text(language, "language_toggle"), key="english")
         st.button(text(language, "new_conversation"), on_click=new_conversation, icon=":material/add_comment:")
         profiles = assistant.schools()
-        chosen = school_filter(profiles, language)
+        chosen = school_filter(profiles, assistant.labels(), language)
         show_upload(assistant, language)
         show_schools(assistant, profiles, language)
     st.title(text(language, "title"))

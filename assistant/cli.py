@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, metavar="IN.jsonl")
     ask.add_argument("--llm", metavar="SPEC", help=_LLM_HELP)
     matrix = add("matrix", "support matrix per school and category")
+    for command in (ask, matrix):
+        command.add_argument("--town", action="append", default=[], metavar="TOWN", help="only schools in this town")
+        command.add_argument(
+            "--type", action="append", default=[], metavar="TYPE", help="only schools of this type (basisschool, sbo, so, vo)"
+        )
     matrix.add_argument("--csv", action="store_true", help="CSV for a spreadsheet (one row per school and category)")
     evaluate = add("eval", "run a golden set and print retrieval and answer metrics")
     evaluate.add_argument("--golden", type=Path, required=True)
@@ -90,7 +95,7 @@ def _ask(args: argparse.Namespace) -> int:
         raise UsageError("ask: give a QUESTION or --batch IN.jsonl")
     assistant = SopAssistant(_settings(args))
     if args.batch is None:
-        answer = assistant.ask(args.question, args.history, args.school or None)
+        answer = assistant.ask(args.question, args.history, args.school or None, args.town, args.type)
         if args.json:
             _print_json(answer.to_json())
         else:
@@ -108,7 +113,7 @@ def _ask(args: argparse.Namespace) -> int:
             question = str(item["question"])
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise UsageError(f"--batch {args.batch}:{number}: expected an object with 'question' ({exc})") from exc
-        answer = assistant.ask(question, list(item.get("history") or []), args.school or None)
+        answer = assistant.ask(question, list(item.get("history") or []), args.school or None, args.town, args.type)
         _print_json({"id": item.get("id"), **answer.to_json()})
     return 0
 
@@ -123,7 +128,7 @@ def _matrix(args: argparse.Namespace) -> int:
     from assistant.service import SopAssistant
 
     assistant = SopAssistant(_settings(args))
-    matrix = assistant.matrix()
+    matrix = assistant.matrix(args.town, args.type)
     rows = matrix_rows_for_json(matrix)
     if args.csv:
         from assistant.matrix.export import matrix_csv
@@ -164,12 +169,16 @@ def _remove(args: argparse.Namespace) -> int:
 def _schools(args: argparse.Namespace) -> int:
     from assistant.service import SopAssistant
 
-    profiles = SopAssistant(_settings(args)).schools()
+    assistant = SopAssistant(_settings(args))
+    profiles, labels = assistant.schools(), assistant.labels()
     if args.json:
-        _print_json({doc_id: asdict(p) for doc_id, p in profiles.items()})
+        _print_json({doc_id: {**asdict(p), "label": labels[doc_id]} for doc_id, p in profiles.items()})
     else:
         for doc_id, p in sorted(profiles.items()):
-            sys.stdout.write(f"{doc_id}: {p.school} ({p.city or '?'}, {p.period or '?'}) {p.pages or '–'} pages, {p.chunks} chunks\n")
+            sys.stdout.write(
+                f"{doc_id}: {labels[doc_id]} ({p.town or '?'}, {p.type or '?'}, {p.brin or '?'}, {p.period or '?'}) "
+                f"{p.pages or '–'} pages, {p.chunks} chunks\n"
+            )
     return 0
 
 

@@ -9,9 +9,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.directory import school_labels
 from assistant.question.model import Question
 from assistant.question.reading import read_question
-from assistant.question.schools import SchoolName, school_names
+from assistant.question.schools import SchoolName, SchoolRecord, school_names
 from assistant.vocabulary import ProfileVocabulary
 from index.hybrid import FusionWeights, fuse
 from index.indexer import SupportProfileIndex
@@ -28,6 +29,12 @@ class Retrieval:
     documents: list[Document]
     # Per school: the words of its whole profile (does it mention the asked topic at all?).
     vocabularies: dict[str, ProfileVocabulary] = field(default_factory=dict)
+    # Per school: the label that names it in an answer, unique in the index ('Willibrordusschool (Diessen)').
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, doc_id: str) -> str:
+        """The school's label in answers (its doc_id when it is not indexed)."""
+        return self.labels.get(doc_id, doc_id)
 
     @property
     def schools(self) -> tuple[str, ...]:
@@ -46,7 +53,7 @@ class SopRetriever(BaseRetriever):
     weights: FusionWeights | None = None
     school_filter: list[str] | None = None
     _vocabularies: dict[tuple[str, str], ProfileVocabulary] = PrivateAttr(default_factory=dict)
-    _names: tuple[tuple[tuple[str, str], ...], list[SchoolName]] | None = PrivateAttr(default=None)
+    _names: tuple[tuple[tuple[str, ...], ...], list[SchoolName]] | None = PrivateAttr(default=None)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.retrieve(self.read(query)).documents
@@ -55,23 +62,33 @@ class SopRetriever(BaseRetriever):
         """The indexed schools' names as questions name them, worked out again only when the schools change (with
         a thousand schools that takes a few milliseconds of every question)."""
         profiles = self.index.profiles()
-        key = tuple(sorted((doc_id, p.school) for doc_id, p in profiles.items()))
+        key = tuple(sorted((doc_id, p.school, p.town, p.brin, p.type) for doc_id, p in profiles.items()))
         cached = self._names
         if cached is None or cached[0] != key:
-            cached = (key, school_names(dict(key)))
+            cached = (key, school_names({doc_id: SchoolRecord(*record) for doc_id, *record in key}))
             self._names = cached
         return cached[1]
 
-    def read(self, text: str, history: list[str] | None = None, schools: list[str] | None = None) -> Question:
-        """The question read over the indexed schools' names, within ``schools`` (else the retriever's filter)."""
-        return read_question(text, history or [], self.school_names(), schools or self.school_filter or [])
+    def read(
+        self,
+        text: str,
+        history: list[str] | None = None,
+        schools: list[str] | None = None,
+        towns: list[str] | None = None,
+        types: list[str] | None = None,
+    ) -> Question:
+        """The question read over the indexed schools' names, within ``schools`` (else the retriever's filter),
+        ``towns`` and ``types``."""
+        return read_question(
+            text, history or [], self.school_names(), schools or self.school_filter or [], towns or [], types or []
+        )
 
     def retrieve(self, question: Question) -> Retrieval:
         """Search both indexes within the question's schools and fuse; a comparison (or a question over a handful
         of schools that names none) sees every school near the top."""
         profiles = self.index.profiles()
         targets = list(question.schools)
-        documents = self._search(question.search_text, targets or None, profiles)
+        documents = self._search(question.search_text, targets or list(question.scope) or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
         ranked = [
@@ -79,7 +96,8 @@ class SopRetriever(BaseRetriever):
             for rank, d in enumerate(documents[: self.k], start=1)
         ]
         schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in ranked]))
-        return Retrieval(question, ranked, self._vocabularies_of(schools, profiles))
+        labels = school_labels(profiles)
+        return Retrieval(question, ranked, self._vocabularies_of(schools, profiles), {s: labels[s] for s in schools})
 
     def _vocabularies_of(self, doc_ids: list[str], profiles: dict) -> dict[str, ProfileVocabulary]:
         """The vocabulary of each of these profiles, built once per indexed version."""
@@ -105,13 +123,16 @@ class SopRetriever(BaseRetriever):
                 by_id[str(doc.id)] = doc
         weights = self.weights or FusionWeights.for_model(self.index.settings.embedding_model)
         ranked = fuse(top_lexical, dense_scores, weights)
-        documents = []
-        for chunk_id, score in ranked:
-            doc = by_id.get(chunk_id)
-            if doc is None:
-                continue
-            documents.append(Document(page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)}, id=chunk_id))
-        return documents
+        found = [(by_id[chunk_id], score) for chunk_id, score in ranked if chunk_id in by_id]
+        marked = self.index.with_template_marks([doc for doc, _ in found], profiles)
+        # Template text answers what the region writes, not what this school does: it ranks below the school's own.
+        penalty = self.index.settings.template_penalty
+        scored = [(doc, score * (1 - penalty * float(doc.metadata.get("template_share", 0.0)))) for doc, (_, score) in zip(marked, found)]
+        scored.sort(key=lambda pair: -pair[1])
+        return [
+            Document(page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)}, id=doc.id)
+            for doc, score in scored
+        ]
 
 
 def _balanced(documents: list[Document], doc_ids: list[str]) -> list[Document]:

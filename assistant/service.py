@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 from assistant.answers.contacts import contact_lines
 from assistant.answers.model import Answer, AnswerComposer, Citation, phrase
 from assistant.answers.registry import make_composer
+from assistant.directory import school_labels
 from assistant.indexing import IngestReport, ingest_files
 from assistant.matrix.answer import category_name, compose_matrix_answer, matrix_statuses, status_word
 from assistant.matrix.cache import MatrixRows
@@ -61,6 +62,10 @@ class SopAssistant:
         """Every indexed profile by doc_id."""
         return self.index.profiles()
 
+    def labels(self) -> dict[str, str]:
+        """Every indexed school's label, unique in the index ('Willibrordusschool (Diessen)')."""
+        return school_labels(self.index.profiles())
+
     def ingest(self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None) -> list[IngestReport]:
         """Index files and folders (PDF, DOCX, HTML, TXT, MD); each file succeeds or fails on its own."""
         reports = ingest_files(self.index, paths, progress)
@@ -104,23 +109,44 @@ class SopAssistant:
             self._contacts[doc_id] = contact_lines(self.index.store.chunks_of(doc_id))
         return self._contacts[doc_id]
 
-    def matrix(self) -> dict[str, dict[str, Cell]]:
-        """The support matrix of the index; each school's row is worked out once per indexed version."""
-        return self._matrix_rows.matrix(self.index.profiles())
+    def matrix(self, towns: list[str] | None = None, types: list[str] | None = None) -> dict[str, dict[str, Cell]]:
+        """The support matrix of the index (of the schools in ``towns`` and of ``types``, when given); each
+        school's row is worked out once per indexed version."""
+        wanted_towns = {town.casefold() for town in towns or []}
+        wanted_types = {kind.casefold() for kind in types or []}
+        profiles = {
+            doc_id: p for doc_id, p in self.index.profiles().items()
+            if (not wanted_towns or p.town.casefold() in wanted_towns) and (not wanted_types or p.type in wanted_types)
+        }
+        return self._matrix_rows.matrix(profiles)
 
-    def ask(self, question: str, history: list[str] | None = None, schools: list[str] | None = None) -> Answer:
-        """Answer one question (with earlier questions of the conversation, oldest first)."""
-        return cast(Answer, self._respond(question, history, schools, stream=False))
+    def ask(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        schools: list[str] | None = None,
+        towns: list[str] | None = None,
+        types: list[str] | None = None,
+    ) -> Answer:
+        """Answer one question (with earlier questions of the conversation, oldest first), about ``schools``
+        (doc_ids), or the schools in ``towns`` and of ``types`` (``basisschool``, ``sbo``, ``so``, ``vo``)."""
+        return cast(Answer, self._respond(question, history, schools, towns, types, stream=False))
 
     def ask_stream(
-        self, question: str, history: list[str] | None = None, schools: list[str] | None = None
+        self,
+        question: str,
+        history: list[str] | None = None,
+        schools: list[str] | None = None,
+        towns: list[str] | None = None,
+        types: list[str] | None = None,
     ) -> Answer | AnswerStream:
         """Like :meth:`ask`, but an LLM composer's answer comes as an :class:`AnswerStream` (iterate it, e.g. with
         ``st.write_stream``, then read ``.answer``); extractive and matrix answers and refusals come whole."""
-        return self._respond(question, history, schools, stream=True)
+        return self._respond(question, history, schools, towns, types, stream=True)
 
     def _respond(
-        self, text: str, history: list[str] | None, schools: list[str] | None, stream: bool
+        self, text: str, history: list[str] | None, schools: list[str] | None, towns: list[str] | None,
+        types: list[str] | None, stream: bool,
     ) -> Answer | AnswerStream:
         # Very long input is cut, not refused: the first part carries the question.
         text = " ".join(text.split())[:MAX_QUESTION_CHARS]
@@ -130,23 +156,25 @@ class SopAssistant:
         unknown = [s for s in schools or [] if s not in profiles]
         if profiles and unknown:
             raise UsageError(f"--school {unknown[0]}: not in the index (known: {', '.join(sorted(profiles))})")
-        question = self.retriever.read(text, history, schools)
+        question = self.retriever.read(text, history, schools, towns, types)
         if not profiles:
             return Answer(text, phrase(question.language, "no_index"), question.language, True, [], [])
         if question.unknown_school is not None:
             # 'SBO Het Anker' when only Het Kristal and Balans are indexed: another school's passages would answer
             # a question this school's profile may answer differently.
-            names = sorted(p.school for p in profiles.values())
+            names = sorted(school_labels(profiles).values())
             indexed = ", ".join(names) if len(names) <= 12 else f"{', '.join(names[:12])} … ({len(names)})"
             answer = phrase(question.language, "unknown_school", name=question.unknown_school, schools=indexed)
             return Answer(text, answer, question.language, True, [], [])
+        if (question.towns or question.types) and not question.schools and not question.scope:
+            return self._none_in_scope(question, profiles)
         retrieval = self.retriever.retrieve(question)
         if question.across_schools:
             matrix = self.matrix()
-            if question.schools:
-                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in question.schools}
-            names = {doc_id: p.school for doc_id, p in profiles.items()}
-            statuses = matrix_statuses(question, matrix, names)
+            within = question.schools or question.scope
+            if within:
+                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in within}
+            statuses = matrix_statuses(question, matrix, retrieval.labels | school_labels(profiles))
             if statuses:
                 return self._matrix_answer(retrieval, statuses, profiles)
         doc_ids = list(dict.fromkeys(question.schools or [d.metadata["doc_id"] for d in retrieval.documents]))
@@ -159,6 +187,19 @@ class SopAssistant:
             return self._from_school_matrix(answer, retrieval, profiles) or answer
         return answer
 
+    def _none_in_scope(self, question: Question, profiles: dict[str, IndexedProfile]) -> Answer:
+        """'Welke scholen in Delft …?' over an index with no school in Delft: said plainly, with the towns there are."""
+        language = question.language
+        scope = " ".join(
+            part for part in (
+                phrase(language, "scope_town", towns=", ".join(question.towns)) if question.towns else "",
+                phrase(language, "scope_type", types=", ".join(question.types)) if question.types else "",
+            ) if part
+        )
+        towns = sorted({p.town for p in profiles.values() if p.town})
+        shown = ", ".join(towns[:20]) + (f" … ({len(towns)})" if len(towns) > 20 else "") or "—"
+        return Answer(question.text, phrase(language, "none_in_scope", scope=scope, towns=shown), language, True, [], [])
+
     def _from_school_matrix(self, refused: Answer, retrieval: Retrieval, profiles: dict) -> Answer | None:
         """'Does Balans have experience with autism?': no passage says 'autisme', but the school's support matrix
         reads 'ADHD, PDDNOS, ADD' in its normprofiel list. A refusal about a named school and a matrix category is
@@ -168,7 +209,7 @@ class SopAssistant:
             return None
         matrix = self.matrix()
         statuses = [
-            SchoolStatus(doc_id, profiles[doc_id].school, category, matrix[doc_id][category])
+            SchoolStatus(doc_id, retrieval.label(doc_id), category, matrix[doc_id][category])
             for category in question.categories
             for doc_id in question.schools
             if doc_id in matrix and category in matrix[doc_id] and matrix[doc_id][category].status != "unknown"

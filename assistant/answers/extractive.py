@@ -138,8 +138,7 @@ class ExtractiveComposer:
 
     def _find(self, retrieval: Retrieval, doc_id: str) -> _Finding:
         documents = [d for d in retrieval.documents if d.metadata["doc_id"] == doc_id]
-        school = documents[0].metadata.get("school", doc_id) if documents else doc_id
-        finding = _Finding(doc_id, school, documents)
+        finding = _Finding(doc_id, retrieval.label(doc_id), documents)
         question = retrieval.question
         scorer = _Scorer(question, retrieval.vocabularies.get(doc_id))
         if scorer.known_share < self.known_threshold:

@@ -98,3 +98,15 @@ def matrix_text() -> dict[str, Any]:
 def matrix_rules() -> dict[str, Any]:
     """The support matrix's categories and the cues that set a status (compiled by ``assistant.matrix.rules``)."""
     return _json("categories.json")
+
+
+@lru_cache(maxsize=1)
+def generic_name_words() -> frozenset[str]:
+    """Words any school's name may carry (its kind, an article): no key of a name."""
+    return frozenset(_json("school_names.json")["generic"])
+
+
+@lru_cache(maxsize=1)
+def school_type_patterns() -> dict[str, re.Pattern[str]]:
+    """Per kind of school ('sbo', 'so', 'vo', 'basisschool'), what a question says to mean it."""
+    return {kind: re.compile("|".join(patterns)) for kind, patterns in _json("school_names.json")["types"].items()}

@@ -92,9 +92,12 @@ def compose_matrix_answer(
     lines = [phrase(language, "other_language"), lead] if language == "other" else [lead]
     for category in dict.fromkeys(s.category for s in statuses):
         lines.append("")
-        lines.append(f"{category_name(category, language)}:")
-        unknown = []
         ranked = sorted((s for s in statuses if s.category == category), key=lambda s: (_STATUS_ORDER[s.status], s.school))
+        lines.append(f"{category_name(category, language)}:")
+        if len(ranked) > 1:
+            # Over many schools the count per status comes first: the list below it is long.
+            lines[-1] += " " + _counts(ranked, words)
+        unknown = []
         for status in ranked:
             if status.status == "unknown" or not status.cell.quote:
                 unknown.append(status.school)
@@ -116,6 +119,16 @@ def compose_matrix_answer(
     schools = list(dict.fromkeys(s.doc_id for s in statuses))
     sources = [by_rank[rank] for rank in sorted(by_rank)]
     return Answer(question, "\n".join(lines), language, False, schools, sources)
+
+
+def _counts(ranked: Sequence[SchoolStatus], words: Mapping) -> str:
+    """'12 ja, 3 grensgebied, 64 niet vermeld (van 79 scholen)', in the order the schools are listed."""
+    counted: dict[Status, int] = {}
+    for status in ranked:
+        shown: Status = "unknown" if not status.cell.quote else status.status
+        counted[shown] = counted.get(shown, 0) + 1
+    parts = ", ".join(f"{count} {words['status_short'][status]}" for status, count in counted.items())
+    return words["counts"].format(counts=parts, total=len(ranked))
 
 
 def _list_label(cell_section: str, cited_section: str) -> str:

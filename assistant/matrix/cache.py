@@ -1,6 +1,7 @@
 """Support-matrix rows per indexed version of each profile, kept in memory and on disk beside the index: with a
 thousand schools the whole matrix takes most of a minute to work out, so each row is worked out once per version
-(not again after every ingest, nor in every app process), and the chunks that hold its quotes are remembered, so a
+(not again after every ingest, nor in every app process) and per state of its template text (a row rests on which
+of its passages are the region's standard text, which changes when other reports of the region come in), and the chunks that hold its quotes are remembered, so a
 'which schools …' answer fetches those few chunks in one read instead of every school's profile."""
 
 from __future__ import annotations
@@ -23,36 +24,39 @@ class MatrixRows:
     """The matrix rows of an index's profiles, by doc_id, for the versions the manifest lists (a row worked out by
     other matrix rules is worked out again)."""
 
-    def __init__(self, folder: Path, store: ChunkStore) -> None:
+    def __init__(self, folder: Path, index: SupportProfileIndex) -> None:
         self.folder = folder
-        self.store = store
+        self.index = index
+        self.store: ChunkStore = index.store
         self._rows: dict[tuple[str, str], tuple[dict[str, Cell], list[str]]] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def of(cls, index: SupportProfileIndex) -> "MatrixRows":
         """The rows kept beside this index (in its folder, also when the chunks live in a Chroma server)."""
-        return cls(index.settings.index_dir / "matrix", index.store)
+        return cls(index.settings.index_dir / "matrix", index)
 
     def matrix(self, profiles: dict[str, IndexedProfile]) -> dict[str, dict[str, Cell]]:
         """``{doc_id: {category: Cell}}`` for every indexed profile, in doc_id order."""
-        return {doc_id: self._row(doc_id, profiles[doc_id].version)[0] for doc_id in sorted(profiles)}
+        return {doc_id: self._row(doc_id, profiles)[0] for doc_id in sorted(profiles)}
 
     def holding_chunks(self, profiles: dict[str, IndexedProfile], doc_ids: list[str]) -> dict[str, list[Document]]:
         """The chunks that hold the matrix quotes of these schools, read from the store in one go."""
-        ids = [chunk_id for doc_id in doc_ids for chunk_id in self._row(doc_id, profiles[doc_id].version)[1]]
+        ids = [chunk_id for doc_id in doc_ids for chunk_id in self._row(doc_id, profiles)[1]]
         found: dict[str, list[Document]] = {doc_id: [] for doc_id in doc_ids}
         for document in self.store.get(ids) if ids else []:
             found.setdefault(document.metadata["doc_id"], []).append(document)
         return found
 
-    def _row(self, doc_id: str, version: str) -> tuple[dict[str, Cell], list[str]]:
+    def _row(self, doc_id: str, profiles: dict[str, IndexedProfile]) -> tuple[dict[str, Cell], list[str]]:
+        # Template text is what the whole index shares, whichever schools this matrix is asked for.
+        version = f"{profiles[doc_id].version}.{self.index.template_signature(doc_id, self.index.profiles())}"
         key = (doc_id, version)
         if key in self._rows:
             return self._rows[key]
         with self._lock:
             if key not in self._rows:
-                self._rows[key] = self._load(doc_id, version) or self._compute(doc_id, version)
+                self._rows[key] = self._load(doc_id, version) or self._compute(doc_id, version, profiles)
         return self._rows[key]
 
     def _path(self, doc_id: str, version: str) -> Path:
@@ -69,8 +73,10 @@ class MatrixRows:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _compute(self, doc_id: str, version: str) -> tuple[dict[str, Cell], list[str]]:
-        chunks = self.store.chunks_of(doc_id, version)
+    def _compute(
+        self, doc_id: str, version: str, profiles: dict[str, IndexedProfile]
+    ) -> tuple[dict[str, Cell], list[str]]:
+        chunks = self.index.with_template_marks(self.store.chunks_of(doc_id, profiles[doc_id].version), self.index.profiles())
         cells = school_matrix(chunks)
         quotes = {" ".join(cell.quote.split()) for cell in cells.values() if cell.quote}
         holding = [str(c.id) for c in chunks if any(q in " ".join(c.page_content.split()) for q in quotes)]

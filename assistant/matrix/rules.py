@@ -12,6 +12,7 @@ beside a Grens item about the missing lift) and make ``limit``, again with both 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -269,6 +270,10 @@ def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
         if meta.get("scope") == "regional":
             state.offering = False
         is_table = meta.get("kind") == "table"
+        # Sentences that most other profiles hold word for word (found by repetition across the index) are the
+        # region's form or introduction; they say nothing of this school. Rows and lists keep the school's own marks.
+        units = decode_units(str(meta.get("units", "")))
+        form_text = {(units[i].start, units[i].end) for i in json.loads(str(meta.get("form_units", "[]"))) if i < len(units)}
         for start, end, kind in _spans(document):
             order += 1
             piece = text[start:end].strip()
@@ -292,7 +297,9 @@ def _signals(chunks: Sequence[Document]) -> Iterator[_Signal]:
             row = _row_status(quote) if is_table else None
             if row:
                 yield from _row_signals(document, state, row, quote, quote_start, order)
-            else:
+            elif kind == "table_row" and "|" in quote:
+                continue  # a grid row whose value cells are empty (or unreadable) says nothing about the school
+            elif not any(a <= quote_start and quote_end <= b for a, b in form_text):
                 yield from _sentence_signals(document, state, quote_start, quote_end, order)
 
 
@@ -343,8 +350,8 @@ def _sentence_signals(document: Document, state: _State, start: int, end: int, o
             bare = not re.search(r"[.,;:!?]$", text[quote_start : quote_end + 1].rstrip())
             cue = next((status for pattern, status in rules.sentence_cues if pattern.search(quote)), None)
             status: Status = "yes"
-            if state.regional:  # standard text says what every school does: a plain yes, and the weakest
-                weight = _REGIONAL
+            if state.regional:  # standard text says what every school does: the weakest signal, read as it is written
+                status, weight = cue or "yes", _REGIONAL
             elif cue:
                 status, weight = cue, _EXPLICIT
             else:

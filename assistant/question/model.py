@@ -25,6 +25,11 @@ class Question:
     # within the user's school filter), as doc_ids in the order named.
     named: tuple[str, ...]
     schools: tuple[str, ...]
+    # The towns and kinds of school the question, or the user's filter, limits it to ('Welke scholen in Tilburg …'),
+    # and the schools that leaves (empty: every school), within which a question naming no school is answered.
+    towns: tuple[str, ...]
+    types: tuple[str, ...]
+    scope: tuple[str, ...]
     # A school-shaped name ('SBO Het Anker') that is no indexed school, when the question names no indexed one.
     unknown_school: str | None
     kind: AskedKind

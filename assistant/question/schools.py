@@ -1,67 +1,182 @@
-"""Which school(s) a question is about: names as people type them ('t kristal', 'Kc Balans', 'kristall')."""
+"""Which school(s) a question is about: names as people type them ('t kristal', 'Kc Balans', 'kristall'), told
+apart by place and BRIN where names repeat ('Willibrordusschool in Alphen', 'willibrordus diessen', '08RU'), and the
+towns and kinds of school a question limits itself to ('Welke scholen in Tilburg …', 'Which SBO schools …')."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-# Words that every school name may carry; they say nothing about which school is meant.
-_GENERIC = {
-    "bs", "obs", "cbs", "pcbs", "rkbs", "ikc", "kc", "sbo", "so", "kindcentrum", "integraal", "basisschool",
-    "school", "openbare", "de", "het", "t", "'t", "’t", "van", "der", "den", "en", "sint", "st",
-}
+from assistant.data import generic_name_words, school_type_patterns
+
 _WORD = re.compile(r"[\w’'-]+")
+# A name's key this long that no other school's name has names the school on its own ('Driecant').
+_OWN_KEY_CHARS = 5
 
 
 @dataclass(frozen=True)
 class SchoolName:
-    """An indexed school and the distinctive words that identify it in a question."""
+    """An indexed school, the distinctive words that identify it in a question, and where it stands."""
 
     doc_id: str
     school: str
     keys: tuple[str, ...]
+    town: str = ""
+    brin: str = ""
+    type: str = ""
 
 
-def school_names(schools: dict[str, str]) -> list[SchoolName]:
-    """Distinctive words per school (from its name and its doc_id), e.g. kc-balans → ('balans',)."""
+@dataclass(frozen=True)
+class SchoolRecord:
+    """What naming a school rests on: its name as the profile writes it, its town, BRIN and kind."""
+
+    name: str
+    town: str = ""
+    brin: str = ""
+    type: str = ""
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().strip("’'-") for w in _WORD.findall(text)]
+
+
+def school_names(schools: Mapping[str, SchoolRecord | str]) -> list[SchoolName]:
+    """Distinctive words per school (from its name without its kind, articles and own town; else its doc_id),
+    e.g. kc-balans → ('balans',), 'Willibrordusschool Alphen' in Alphen → ('willibrordusschool',)."""
+    generic = generic_name_words()
     names = []
-    for doc_id, school in schools.items():
-        words = [w.lower() for w in _WORD.findall(school)] or doc_id.split("-")
-        keys = tuple(w for w in words if w not in _GENERIC and len(w) >= 3)
+    for doc_id, record in schools.items():
+        record = record if isinstance(record, SchoolRecord) else SchoolRecord(record)
+        town_words = set(_words(record.town))
+        words = _words(record.name) or doc_id.split("-")
+        keys = tuple(
+            _without_kind(w, generic) for w in words if w not in generic and w not in town_words and len(w) >= 3
+        )
         if not keys:
-            keys = tuple(w for w in doc_id.split("-") if w not in _GENERIC and len(w) >= 3) or (doc_id,)
-        names.append(SchoolName(doc_id, school, keys))
+            keys = tuple(w for w in doc_id.split("-") if w not in generic and len(w) >= 3) or (doc_id,)
+        names.append(SchoolName(doc_id, record.name, keys, record.town, record.brin.lower(), record.type))
     return names
+
+
+def _without_kind(word: str, generic: frozenset[str] | set[str]) -> str:
+    """A compound's part before a generic word it ends in ('ligthart' of 'Ligthartschool'): people write
+    'Jan Ligthart' for the Eerste Jan Ligthartschool as they write it for Jan Ligthart Driecant."""
+    for kind in sorted((g for g in generic if len(g) >= 6), key=len, reverse=True):
+        if word.endswith(kind) and len(word) - len(kind) >= 4:
+            return word[: -len(kind)].rstrip("-")
+    return word
 
 
 def _matches(key: str, words: list[str]) -> bool:
     if len(key) <= 4:
         return key in words
-    # Typos and inflections: 'kristall', 'kristals', 'balans' in 'kcbalans'.
-    return any(fuzz.ratio(key, word) >= 85 or (len(word) > len(key) and key in word) for word in words)
+    generic = generic_name_words()
+    # Typos and inflections ('kristall', 'kristals', 'balans' in 'kcbalans'); a compound's first part for the whole
+    # ('willibrordus' for 'Willibrordusschool'). A typo rarely hits the first letter: without that check 'onder'
+    # would be 'Vonder'. A word that ends in a kind of school is a name for sure, and may be misspelt more
+    # ('mytilschool').
+    for word in words:
+        bare = _without_kind(word, generic)
+        likeness = fuzz.ratio(key, bare)
+        if key[0] == word[:1] and likeness >= (75 if bare != word else 85):
+            return True
+        if (len(word) > len(key) and key in word) or (key.startswith(word) and len(word) >= max(6, 0.6 * len(key))):
+            return True
+    return False
+
+
+def _exact(key: str, words: list[str]) -> set[int]:
+    """Where in the question a key stands as it is: one word, or two words written apart ('ligthart school')."""
+    return {i for i, word in enumerate(words) if word == key or (i + 1 < len(words) and word + words[i + 1] == key)}
+
+
+def _own_keys(names: list[SchoolName]) -> set[tuple[str, str]]:
+    """(doc_id, key) for the long keys only one school's name has: typed alone, they name that school."""
+    counts = Counter(key for name in names for key in set(name.keys))
+    return {(n.doc_id, k) for n in names for k in n.keys if counts[k] == 1 and len(k) >= _OWN_KEY_CHARS}
+
+
+def towns_in(question: str, towns: Iterable[str], loose: bool = False) -> list[str]:
+    """The towns (of those given) a question names: written with a capital ('Tilburg', 'Berkel Enschot'), or after
+    a word that says where ('scholen in tilburg'), since some towns are also words ('Best', 'Son', 'Echt'); ``loose``
+    (telling namesake schools apart: 'willibrordus alphen') takes the town however it is written."""
+    flat = " ".join(question.replace("-", " ").split())
+    found = []
+    for town in towns:
+        words = town.replace("-", " ").split()
+        if not words:
+            continue
+        phrase = r"\s+".join(re.escape(word) for word in words)
+        capital = re.search(rf"(?<![\w’'-]){phrase}(?![\w’'-])", flat, re.IGNORECASE if loose else 0)
+        placed = re.search(rf"\b(?:in|te|uit|bij|rond|rondom|near|around|of)\s+{phrase}(?![\w’'-])", flat, re.IGNORECASE)
+        if capital or placed:
+            found.append(town)
+    return found
+
+
+def types_in(question: str) -> list[str]:
+    """The kinds of school a question asks about ('Which SBO schools …' → sbo)."""
+    return [kind for kind, pattern in school_type_patterns().items() if pattern.search(question)]
 
 
 def schools_in(question: str, names: list[SchoolName]) -> list[str]:
-    """doc_ids of the schools the question names, in the order they are named. A school found through a likeness
-    (a typo, a longer word) is left out when the words it rests on are another school's name exactly ('De Rode Eik'
-    does not also mean 'De Ronde Eik', 'De Gouden Vuurtoren' not 'De Gouden Toren')."""
-    words = [w.lower().strip("’'-") for w in _WORD.findall(question)]
+    """doc_ids of the schools the question names, in the order they are named. A BRIN names one school. A school
+    found through a likeness (a typo, a longer word) is left out when the words it rests on are another school's name
+    exactly ('De Rode Eik' does not also mean 'De Ronde Eik'). Of schools that share a name, the question means those
+    in the town it names; naming no town, it means all of them."""
+    words = _words(question)
+    # 'Jan Ligthart school' names the Eerste Jan Ligthartschool: two words may stand for one.
+    joined = words + [a + b for a, b in zip(words, words[1:])]
+    own = _own_keys(names)
     found: list[tuple[int, str, set[int], set[int]]] = []
     for name in names:
-        if not all(_matches(key, words) for key in name.keys):
+        if name.brin and name.brin in words:
+            found.append((words.index(name.brin), name.doc_id, {words.index(name.brin)}, set()))
             continue
-        exact = {i for i, w in enumerate(words) for k in name.keys if k == w}
-        # The words that only look like, or hold, a key the question does not hold as such ('vuurtoren' for 'toren').
-        alike = {
-            i for k in name.keys if k not in words
-            for i, w in enumerate(words) if _matches(k, [w])
-        }
+        matched = [key for key in name.keys if _matches(key, joined)]
+        # A long name is named by all its words but one ('Jan Ligthart' for Basisschool Jan Ligthart Driecant).
+        enough = len(matched) == len(name.keys) or (len(name.keys) >= 3 and len(matched) >= len(name.keys) - 1)
+        if enough:
+            exact = {i for k in matched for i in _exact(k, words)}
+            # Words that only look like, or hold, a key the question does not hold as such ('vuurtoren' for 'toren').
+            alike = {
+                i for k in matched if not _exact(k, words)
+                for i, w in enumerate(words) if _matches(k, [w]) or (len(w) >= 4 and w in k)
+            }
+        else:
+            exact = {i for i, w in enumerate(words) for k in name.keys if k == w and (name.doc_id, k) in own}
+            alike = set()
+            if not exact:
+                continue
         found.append((min(exact | alike, default=0), name.doc_id, exact, alike))
+    # A school whose named words are part of another's ('Jan Ligthart' in 'eerste Jan Ligthart', 'Akker' in 'Kleine
+    # Akker') is not meant: the question names the other one more fully.
+    covers = [exact | alike for _, _, exact, alike in found]
+    found = [f for f, cover in zip(found, covers) if not any(cover < other for other in covers)]
     claimed = {i for _, _, exact, _ in found for i in exact}
     kept = [(position, doc_id) for position, doc_id, _, alike in found if not (alike and alike <= claimed)]
-    return [doc_id for _, doc_id in sorted(kept)]
+    return _by_place(question, [doc_id for _, doc_id in sorted(kept)], {n.doc_id: n for n in names})
+
+
+def _by_place(question: str, doc_ids: list[str], names: dict[str, SchoolName]) -> list[str]:
+    """Of the found schools that share a name, those in a town the question names (all of them when it names none
+    of their towns)."""
+    by_name: dict[tuple[str, ...], list[str]] = {}
+    for doc_id in doc_ids:
+        by_name.setdefault(names[doc_id].keys, []).append(doc_id)
+    kept: list[str] = []
+    for doc_id in doc_ids:
+        namesakes = by_name[names[doc_id].keys]
+        if len(namesakes) > 1:
+            named_towns = set(towns_in(question, {names[d].town for d in namesakes if names[d].town}, loose=True))
+            if named_towns and names[doc_id].town not in named_towns:
+                continue
+        kept.append(doc_id)
+    return kept
 
 
 def without_school_names(question: str, names: list[SchoolName], doc_ids: list[str]) -> str:
@@ -70,10 +185,16 @@ def without_school_names(question: str, names: list[SchoolName], doc_ids: list[s
     keys = [key for name in names if name.doc_id in doc_ids for key in name.keys]
     if not keys:
         return question
+    generic = generic_name_words()
+    # The school's own town and BRIN say which school, as its name does ('willibrordus diessen').
+    places = {w for name in names if name.doc_id in doc_ids for w in [*_words(name.town), name.brin] if w}
 
     def is_name(word: str) -> bool:
         word = word.lower().strip("’'-?!.,;:()")
+        bare = _without_kind(word, generic)
         # Stricter than detection: 'Kristalis groep' is a topic of Het Kristal, not its name.
-        return word in _GENERIC or any(word == key or fuzz.ratio(key, word) >= 90 for key in keys)
+        return word in generic or word in places or any(
+            bare == key or fuzz.ratio(key, bare) >= 90 for key in keys
+        )
 
     return " ".join(word for word in question.split() if not is_name(word))

@@ -21,7 +21,7 @@ def _school_line(profile: IndexedProfile, language: UiLanguage) -> str:
     return text(
         language,
         "school_line",
-        city=profile.city or text(language, "unknown_city"),
+        city=profile.town or text(language, "unknown_city"),
         period=profile.period or text(language, "unknown_period"),
         pages=pages,
         chunks=profile.chunks,
@@ -57,18 +57,31 @@ def show_schools(assistant: SopAssistant, profiles: dict[str, IndexedProfile], l
         )
 
 
-def school_filter(profiles: dict[str, IndexedProfile], language: UiLanguage) -> list[str]:
-    """The doc_ids answers are restricted to; empty for all schools."""
-    # A school removed since the last run must leave the filter, or the widget would refer to a missing option.
-    st.session_state[FILTER_KEY] = [d for d in st.session_state.get(FILTER_KEY, []) if d in profiles]
-    return st.multiselect(
+def school_filter(profiles: dict[str, IndexedProfile], labels: dict[str, str], language: UiLanguage) -> list[str]:
+    """The doc_ids answers are restricted to; empty for all schools. Towns and school types narrow the choice
+    (an adviser's "the SBO schools of Tilburg"); schools picked by name within them narrow it further."""
+    towns = sorted({p.town for p in profiles.values() if p.town})
+    types = sorted({p.type for p in profiles.values() if p.type})
+    chosen_towns = st.multiselect(text(language, "town_filter"), towns, key="towns", placeholder=text(language, "filter_placeholder"))
+    chosen_types = st.multiselect(text(language, "type_filter"), types, key="types", placeholder=text(language, "filter_placeholder"))
+    within = [
+        doc_id for doc_id, p in profiles.items()
+        if (not chosen_towns or p.town in chosen_towns) and (not chosen_types or p.type in chosen_types)
+    ]
+    # A school removed (or filtered out) since the last run must leave the filter, or the widget would refer to a
+    # missing option.
+    st.session_state[FILTER_KEY] = [d for d in st.session_state.get(FILTER_KEY, []) if d in within]
+    named = st.multiselect(
         text(language, "filter_label"),
-        sorted(profiles, key=lambda d: profiles[d].school.lower()),
-        format_func=lambda d: profiles[d].school,
+        sorted(within, key=lambda d: labels.get(d, d).lower()),
+        format_func=lambda d: labels.get(d, profiles[d].school),
         key=FILTER_KEY,
         help=text(language, "filter_help"),
         placeholder=text(language, "filter_placeholder"),
     )
+    if (chosen_towns or chosen_types) and not within:
+        st.warning(text(language, "filter_none"))
+    return named or within if (chosen_towns or chosen_types) else named
 
 
 def _outcome_message(outcome: UploadOutcome, language: UiLanguage) -> str:

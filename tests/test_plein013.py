@@ -1,0 +1,114 @@
+"""Fold B: the 77 shared Plein013 reports and the two seed profiles in one index, through the real command line.
+
+Identity per report against the hand-checked table, labels unique, the dev questions (`golden_plein013_dev.jsonl`)
+answered without citing a school they are not about, place questions kept to their town, the support matrix on the
+hand-read dev cells, and template text labelled as such. Indexing the 79 profiles takes about ten minutes on two
+cores; it is done once per session."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from cli_runs import ask_batch, cli_env, ingest, run_cli
+from conftest import DATA, GOLDEN_PLEIN013, SEED_PDFS, SHARED, SOP_DIR
+
+from assistant.evaluation import cited_schools, load_golden, score_answers, score_retrieval
+
+MATRIX_DEV = SHARED / "eval" / "matrix_plein013_dev.json"
+TABLE = list(csv.DictReader((DATA / "plein013_schools.csv").open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def region_index(plein013_dir: Path, sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plein013-index")
+    reports = ingest([plein013_dir, *(SOP_DIR / name for name in SEED_PDFS)], folder, cli_env())
+    assert [r for r in reports if r["status"] != "indexed"] == []
+    return folder
+
+
+@pytest.fixture(scope="module")
+def schools(region_index: Path) -> dict[str, dict]:
+    done = run_cli(["schools", "--index", str(region_index), "--json"], cli_env())
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def golden_run(region_index: Path) -> tuple[list[dict], dict[str, dict]]:
+    return load_golden(GOLDEN_PLEIN013), ask_batch(GOLDEN_PLEIN013, region_index, cli_env())
+
+
+def test_every_report_has_its_identity(schools: dict[str, dict]) -> None:
+    wrong = [
+        (row["doc_id"], {k: schools[row["doc_id"]][k] for k in ("school", "town", "brin", "type")})
+        for row in TABLE
+        if (schools[row["doc_id"]]["school"], schools[row["doc_id"]]["town"], schools[row["doc_id"]]["brin"],
+            schools[row["doc_id"]]["type"]) != (row["name"], row["town"], row["brin"], row["type"])
+    ]
+    assert wrong == []
+    labels = [school["label"] for school in schools.values()]
+    assert len(set(labels)) == len(labels) == 79
+
+
+def test_no_answer_cites_a_school_the_question_is_not_about(golden_run) -> None:
+    items, results = golden_run
+    wrong = {item["id"]: sorted(cited_schools(results[item["id"]]) - set(item["schools"])) for item in items}
+    assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_fold_b_quality_floors(golden_run) -> None:
+    """Floors at what this version measures (2026-12-02: R@5 0.83, MRR 0.67, quoting 0.39), so a change that loses
+    ground on the real profiles fails; the targets of the generalisation issue are higher."""
+    items, results = golden_run
+    retrieval, answers = score_retrieval(items, results), score_answers(items, results)
+    assert retrieval.recall[5] >= 0.78 and retrieval.mrr >= 0.62, retrieval
+    assert answers.quotes_evidence >= 0.35, answers.not_quoting
+
+
+def test_a_town_question_keeps_to_its_town(region_index: Path, schools: dict[str, dict]) -> None:
+    done = run_cli(["ask", "--index", str(region_index), "--json", "Welke scholen in Goirle hebben een lift?"], cli_env())
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    goirle = {doc_id for doc_id, school in schools.items() if school["town"] == "Goirle"}
+    assert set(result["schools"]) == goirle
+    assert {s["doc_id"] for s in result["sources"] if s["quote"]} <= goirle
+    assert f"van {len(goirle)} scholen" in result["answer"]
+
+
+def test_the_type_filter_on_the_matrix(region_index: Path, schools: dict[str, dict]) -> None:
+    done = run_cli(["matrix", "--index", str(region_index), "--type", "sbo", "--json"], cli_env())
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads(done.stdout)) == {doc_id for doc_id, s in schools.items() if s["type"] == "sbo"}
+
+
+def test_matrix_dev_cells(region_index: Path) -> None:
+    done = run_cli(["matrix", "--index", str(region_index), "--json"], cli_env())
+    assert done.returncode == 0, done.stderr
+    matrix = json.loads(done.stdout)
+    expected = {doc_id: row for doc_id, row in json.loads(MATRIX_DEV.read_text(encoding="utf-8")).items() if not doc_id.startswith("_")}
+    per_category: dict[str, list[bool]] = defaultdict(list)
+    for doc_id, row in expected.items():
+        for category, cell in row.items():
+            got = matrix[doc_id][category]["status"]
+            per_category[category].append(got == cell["status"] or got in cell.get("also", []))
+    right = sum(sum(marks) for marks in per_category.values())
+    total = sum(len(marks) for marks in per_category.values())
+    report = {category: f"{sum(marks)}/{len(marks)}" for category, marks in per_category.items()}
+    assert total == 72 and right / total >= 0.90, report
+
+
+def test_template_text_is_labelled_in_an_answer(region_index: Path) -> None:
+    """The sentence every Plein013 report holds about the team meeting is the region's text, not the school's."""
+    done = run_cli(
+        ["ask", "--index", str(region_index), "--json", "Hoe is het teamgesprek gevoerd bij De Kleine Akkers in Goirle?"],
+        cli_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["schools"] == ["03wt"]
+    assert "Het teamgesprek is gevoerd aan de hand van een aantal stellingen" in result["answer"]
+    assert "regionale standaardtekst" in result["answer"]
