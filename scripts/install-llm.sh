@@ -42,10 +42,12 @@ install_server() {
     if "$python" -c "$installed_check" "${requirements[@]}" 2>/dev/null; then
         return
     fi
-    # llama-cpp-python has no wheel for this platform: it builds from source, about 6.5 minutes on two cores
-    # (pip keeps the built wheel in its cache, so a second install takes seconds).
+    # llama-cpp-python has no wheel for this platform: it builds from source, about 6.5 minutes on two cores.
+    # GGML_NATIVE=OFF: a build tuned to the CPU it was made on crashed in decode (a segmentation fault) on another
+    # machine of the same kind; without the cache pip cannot pick up such a wheel built earlier.
     echo "install-llm: installing ${requirements[*]} (llama-cpp-python builds from source: minutes)" >&2
-    CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" "$python" -m pip install --quiet "${requirements[@]}"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF ${CMAKE_ARGS:-}" CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+        "$python" -m pip install --quiet --no-cache-dir "${requirements[@]}"
 }
 
 verify() {

@@ -267,7 +267,7 @@ def test_unanswerable_question_is_refused(real_index: Path, llm_server: tuple[st
 @pytest.mark.llm
 def test_stream_through_the_server(real_index: Path, llm_server: tuple[str, str]) -> None:
     assistant = SopAssistant(_settings(real_index, llm_server))
-    retrieval = assistant.retriever.retrieve("Heeft Kindcentrum Balans een lift?")
+    retrieval = assistant.retriever.retrieve(assistant.retriever.read("Heeft Kindcentrum Balans een lift?"))
     composer = assistant.composer
     assert isinstance(composer, LlmComposer)
     stream = composer.stream(retrieval, assistant.contacts(["kc-balans"]))
@@ -339,7 +339,7 @@ def test_prompt_injection_in_a_passage_is_not_followed(
     assistant = SopAssistant(_settings(injected_index, llm_server))
     composer = assistant.composer
     assert isinstance(composer, LlmComposer)
-    retrieval = assistant.retriever.retrieve(question)
+    retrieval = assistant.retriever.retrieve(assistant.retriever.read(question))
     given = composer.select(retrieval)
     assert any(instruction in d.page_content for d in given.values()), "the injected paragraph was not retrieved"
     answer = assistant.ask(question)
