@@ -323,3 +323,16 @@ def test_a_large_index_lists_the_schools_a_search_finds(tmp_path: Path, monkeypa
     ]
     at.button(key="remove-de-kastanje").click().run()
     assert "13 scholen in de index" in plain(at.sidebar.caption[-1].value)
+
+
+def test_a_long_cross_school_answer_shows_its_first_page_and_keeps_the_rest() -> None:
+    from assistant.ui.chat import _PAGE_SCHOOLS, _first_page
+
+    lines = ["Volgens de schoolondersteuningsprofielen (60 scholen in de index), per school:", "", "Lift: 60 ja (van 60 scholen)"]
+    lines += [f"- School {n} (Tilburg): ja — “Er is een lift.” [{n}]" for n in range(1, 61)]
+    lines += ["Het profiel zegt hierover niets bij: School X."]
+    shown, rest = _first_page("\n".join(lines))
+    assert "Lift: 60 ja (van 60 scholen)" in shown
+    assert shown.count("\n- ") == _PAGE_SCHOOLS and rest.count("- School") == 60 - _PAGE_SCHOOLS
+    assert shown + "\n" + rest == "\n".join(lines)  # nothing lost, nothing doubled
+    assert _first_page("Ja. [1]") == ("Ja. [1]", "")

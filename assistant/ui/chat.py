@@ -49,12 +49,31 @@ def show_answer(
     slot: DeltaGenerator | None = None,
 ) -> None:
     """An answer (in ``slot`` when it was streamed there) with its [n] chips, the sources panel and a feedback."""
-    (slot or st.empty()).markdown(as_text(answer.answer, bullets=True))
+    shown, rest = _first_page(answer.answer)
+    (slot or st.empty()).markdown(as_text(shown, bullets=True))
+    if rest:
+        # An answer across hundreds of schools: the counts and the first schools at once, the others on request.
+        with st.expander(text(language, "more_schools", count=sum(line.startswith("- ") for line in rest.splitlines()))):
+            st.markdown(as_text(rest, bullets=True))
     cited = cited_sources(answer)
     if cited:
         show_chips(cited, language)
         show_sources(cited, profiles, key, language)
     st.feedback("thumbs", key=f"feedback-{key}", on_change=_rate, args=(index_dir, answer, f"feedback-{key}"))
+
+
+# Schools listed at once in a cross-school answer; the rest of the list follows in an expander.
+_PAGE_SCHOOLS = 25
+
+
+def _first_page(answer: str) -> tuple[str, str]:
+    """The answer up to its _PAGE_SCHOOLS-th listed school, and what follows (empty for a shorter answer)."""
+    lines = answer.splitlines()
+    listed = [i for i, line in enumerate(lines) if line.startswith("- ")]
+    if len(listed) <= _PAGE_SCHOOLS:
+        return answer, ""
+    cut = listed[_PAGE_SCHOOLS - 1] + 1
+    return "\n".join(lines[:cut]), "\n".join(lines[cut:])
 
 
 # A turn is drawn with the same elements in the same order when it is new and when it comes from the history
