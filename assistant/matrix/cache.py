@@ -38,25 +38,29 @@ class MatrixRows:
 
     def matrix(self, profiles: dict[str, IndexedProfile]) -> dict[str, dict[str, Cell]]:
         """``{doc_id: {category: Cell}}`` for every indexed profile, in doc_id order."""
-        return {doc_id: self._row(doc_id, profiles)[0] for doc_id in sorted(profiles)}
+        everyone = self.index.profiles()
+        return {doc_id: self._row(doc_id, profiles, everyone)[0] for doc_id in sorted(profiles)}
 
     def holding_chunks(self, profiles: dict[str, IndexedProfile], doc_ids: list[str]) -> dict[str, list[Document]]:
         """The chunks that hold the matrix quotes of these schools, read from the store in one go."""
-        ids = [chunk_id for doc_id in doc_ids for chunk_id in self._row(doc_id, profiles)[1]]
+        everyone = self.index.profiles()
+        ids = [chunk_id for doc_id in doc_ids for chunk_id in self._row(doc_id, profiles, everyone)[1]]
         found: dict[str, list[Document]] = {doc_id: [] for doc_id in doc_ids}
         for document in self.store.get(ids) if ids else []:
             found.setdefault(document.metadata["doc_id"], []).append(document)
         return found
 
-    def _row(self, doc_id: str, profiles: dict[str, IndexedProfile]) -> tuple[dict[str, Cell], list[str]]:
-        # Template text is what the whole index shares, whichever schools this matrix is asked for.
-        version = f"{profiles[doc_id].version}.{self.index.template_signature(doc_id, self.index.profiles())}"
+    def _row(
+        self, doc_id: str, profiles: dict[str, IndexedProfile], everyone: dict[str, IndexedProfile]
+    ) -> tuple[dict[str, Cell], list[str]]:
+        # Template text is what the whole index (``everyone``) shares, whichever schools this matrix is asked for.
+        version = f"{profiles[doc_id].version}.{self.index.template_signature(doc_id, everyone)}"
         key = (doc_id, version)
         if key in self._rows:
             return self._rows[key]
         with self._lock:
             if key not in self._rows:
-                self._rows[key] = self._load(doc_id, version) or self._compute(doc_id, version, profiles)
+                self._rows[key] = self._load(doc_id, version) or self._compute(doc_id, version, profiles, everyone)
         return self._rows[key]
 
     def _path(self, doc_id: str, version: str) -> Path:
@@ -74,9 +78,9 @@ class MatrixRows:
             return None
 
     def _compute(
-        self, doc_id: str, version: str, profiles: dict[str, IndexedProfile]
+        self, doc_id: str, version: str, profiles: dict[str, IndexedProfile], everyone: dict[str, IndexedProfile]
     ) -> tuple[dict[str, Cell], list[str]]:
-        chunks = self.index.with_template_marks(self.store.chunks_of(doc_id, profiles[doc_id].version), self.index.profiles())
+        chunks = self.index.with_template_marks(self.store.chunks_of(doc_id, profiles[doc_id].version), everyone)
         cells = school_matrix(chunks)
         quotes = {" ".join(cell.quote.split()) for cell in cells.values() if cell.quote}
         holding = [str(c.id) for c in chunks if any(q in " ".join(c.page_content.split()) for q in quotes)]

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -62,13 +63,19 @@ def school_names(schools: Mapping[str, SchoolRecord | str]) -> list[SchoolName]:
     return names
 
 
-def _without_kind(word: str, generic: frozenset[str] | set[str]) -> str:
+def _without_kind(word: str, generic: frozenset[str]) -> str:
     """A compound's part before a generic word it ends in ('ligthart' of 'Ligthartschool'): people write
     'Jan Ligthart' for the Eerste Jan Ligthartschool as they write it for Jan Ligthart Driecant."""
-    for kind in sorted((g for g in generic if len(g) >= 6), key=len, reverse=True):
+    for kind in _compound_kinds(generic):
         if word.endswith(kind) and len(word) - len(kind) >= 4:
             return word[: -len(kind)].rstrip("-")
     return word
+
+
+@lru_cache(maxsize=4)
+def _compound_kinds(generic: frozenset[str]) -> tuple[str, ...]:
+    # Sorted once, longest first ('basisschool' before 'school'): every question compares every school's keys.
+    return tuple(sorted((g for g in generic if len(g) >= 6), key=len, reverse=True))
 
 
 def _matches(key: str, words: list[str]) -> bool:
