@@ -21,12 +21,16 @@
 | SOP_EMBEDDING_THREADS | 1 | CPU threads of the embedding model when answering (several questions at once each take one) |
 | SOP_INGEST_THREADS | all cores | CPU threads of the embedding model in the ``ingest`` command (a batch job of its own) |
 | SOP_LOCK_TIMEOUT | 600 | seconds an ingest waits for another ingest into the same index to finish |
+| SOP_API_TOKEN | unset | bearer token that ``serve`` asks of writes (uploads, removals); unset: the API refuses writes |
+| SOP_API_MAX_BODY_KB | 256 | largest JSON request body ``serve`` reads, in KB (uploads have the SOP_MAX_UPLOAD_* limits) |
+| SOP_API_MAX_QUESTION_CHARS | 2000 | longest question (and history entry) ``serve`` accepts; longer ones are refused |
+| SOP_API_URL | unset | a running ``serve`` (``http://127.0.0.1:8000``): ``ask`` sends its questions there instead of loading the model |
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "SOP_"
@@ -62,6 +66,10 @@ class Settings:
     lock_timeout: float = 600.0
     embedding_threads: int = 1
     ingest_threads: int = os.cpu_count() or 1
+    api_token: str | None = field(default=None, repr=False)  # a secret: kept out of logs and tracebacks
+    api_max_body_kb: int = 256
+    api_max_question_chars: int = 2000
+    api_url: str | None = None
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -88,6 +96,10 @@ class Settings:
             lock_timeout=float(_env("LOCK_TIMEOUT", "600")),
             embedding_threads=int(_env("EMBEDDING_THREADS", "1")),
             ingest_threads=int(_env("INGEST_THREADS", str(os.cpu_count() or 1))),
+            api_token=_env("API_TOKEN", "") or None,
+            api_max_body_kb=int(_env("API_MAX_BODY_KB", "256")),
+            api_max_question_chars=int(_env("API_MAX_QUESTION_CHARS", "2000")),
+            api_url=_env("API_URL", "") or None,
         )
 
     def with_(self, **changes: object) -> "Settings":
