@@ -9,6 +9,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.contract import answer_text, batch_questions, matrix_csv_text, matrix_json, schools_json
 from core.config import Settings
 from core.errors import SopError, UsageError
 
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     remove = add("remove", "remove a school's profile from the index")
     remove.add_argument("doc_id")
     add("schools", "list the indexed schools")
+    serve = commands.add_parser("serve", help="answer over HTTP (FastAPI; OpenAPI page at /docs)")
+    serve.add_argument("--index", type=Path, help="index folder (default: $SOP_INDEX_DIR or ./.sop-index)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
@@ -89,51 +94,56 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from assistant.service import SopAssistant
-
     if args.batch is None and not args.question:
         raise UsageError("ask: give a QUESTION or --batch IN.jsonl")
-    assistant = SopAssistant(_settings(args))
+    settings = _settings(args)
+    if settings.api_url:
+        return _ask_remote(args, settings.api_url)
+    from assistant.service import SopAssistant
+
+    assistant = SopAssistant(settings)
     if args.batch is None:
         answer = assistant.ask(args.question, args.history, args.school or None, args.town, args.type)
-        if args.json:
-            _print_json(answer.to_json())
-        else:
-            sys.stdout.write(answer.answer + "\n\n" + _source_lines(answer.sources) + "\n")
+        _print_answer(answer.to_json(), args.json)
         return 0
-    try:
-        lines = args.batch.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise UsageError(f"--batch {args.batch}: cannot be read ({exc.strerror or exc})") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            question = str(item["question"])
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise UsageError(f"--batch {args.batch}:{number}: expected an object with 'question' ({exc})") from exc
-        answer = assistant.ask(question, list(item.get("history") or []), args.school or None, args.town, args.type)
-        _print_json({"id": item.get("id"), **answer.to_json()})
+    for item in batch_questions(args.batch):
+        answer = assistant.ask(item.question, item.history, args.school or None, args.town, args.type)
+        _print_json({"id": item.id, **answer.to_json()})
     return 0
 
 
-def _source_lines(sources: list) -> str:
-    cited = [s for s in sources if s.quote]
-    return "\n".join(f"[{s.rank}] {s.school}, p. {s.page or '–'}, {s.section}" for s in cited)
+def _ask_remote(args: argparse.Namespace, url: str) -> int:
+    """``ask`` with SOP_API_URL set: the running ``serve`` answers, so this process loads no model."""
+    from assistant.api.client import ApiClient
+
+    if args.index or args.llm:
+        option = "--index" if args.index else "--llm"
+        raise UsageError(f"{option}: the server at {url} (SOP_API_URL) answers from its own; unset SOP_API_URL to use it here")
+    with ApiClient(url) as client:
+        if args.batch is None:
+            _print_answer(client.ask(args.question, args.history, args.school, args.town, args.type), args.json)
+            return 0
+        for item in batch_questions(args.batch):
+            data = client.ask(item.question, item.history, args.school, args.town, args.type)
+            _print_json({"id": item.id, **data})
+    return 0
+
+
+def _print_answer(data: dict, as_json: bool) -> None:
+    if as_json:
+        _print_json(data)
+    else:
+        sys.stdout.write(answer_text(data))
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    from assistant.matrix.rules import matrix_rows_for_json
     from assistant.service import SopAssistant
 
     assistant = SopAssistant(_settings(args))
     matrix = assistant.matrix(args.town, args.type)
-    rows = matrix_rows_for_json(matrix)
+    rows = matrix_json(matrix)
     if args.csv:
-        from assistant.matrix.export import matrix_csv
-
-        sys.stdout.write(matrix_csv(matrix, {doc_id: p.school for doc_id, p in assistant.schools().items()}))
+        sys.stdout.write(matrix_csv_text(matrix, assistant.schools()))
     elif args.json:
         _print_json(rows)
     else:
@@ -172,7 +182,7 @@ def _schools(args: argparse.Namespace) -> int:
     assistant = SopAssistant(_settings(args))
     profiles, labels = assistant.schools(), assistant.labels()
     if args.json:
-        _print_json({doc_id: {**asdict(p), "label": labels[doc_id]} for doc_id, p in profiles.items()})
+        _print_json(schools_json(profiles))
     else:
         for doc_id, p in sorted(profiles.items()):
             sys.stdout.write(
@@ -182,7 +192,17 @@ def _schools(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "ask": _ask, "matrix": _matrix, "eval": _eval, "remove": _remove, "schools": _schools}
+def _serve(args: argparse.Namespace) -> int:
+    from assistant.api.server import serve
+
+    serve(_settings(args), args.host, args.port)
+    return 0
+
+
+_COMMANDS = {
+    "ingest": _ingest, "ask": _ask, "matrix": _matrix, "eval": _eval, "remove": _remove, "schools": _schools,
+    "serve": _serve,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

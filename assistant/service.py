@@ -99,6 +99,14 @@ class SopAssistant:
         if start is not None:
             start()
 
+    def warm_up(self) -> None:
+        """Do now what the first question would otherwise wait for (a server calls this before it opens its port):
+        the embedding model's first run, the lexical index, template text and the matrix rows."""
+        question = self.retriever.read("Is er een lift?", None, None, None, None)
+        if self.index.profiles():
+            self.retriever.retrieve(question)
+            self.matrix()
+
     def contacts(self, doc_ids: list[str]) -> Mapping[str, str]:
         """Each school's contact lines, read from its profile only when an answer asks for them (a refusal):
         reading every named school's chunks for every question costs a store read per school."""
