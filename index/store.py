@@ -10,7 +10,12 @@ new chunks lets the next ingest remove what a crashed one left behind.
 The embedded store keeps its vector index in the memory of each process that opens it, and does not see what
 another process writes later (Chroma's embedded mode is not multi-process). So the store is opened afresh when
 another process changed the manifest, when an ingest takes the lock, and once when a query fails on the stale copy.
-A Chroma server has none of this: every process talks to the one copy."""
+A Chroma server has none of this: every process talks to the one copy.
+
+Threads of one process (the app's sessions, the API's requests) share one store: every call into Chroma holds the
+store's gate open, and re-opening shuts it for the moment it takes (Chroma's per-process registry of open folders
+is cleared and filled anew then, which a call in flight would not survive). A manifest change this process made
+itself is never taken for another process's, so an upload does not make its own readers re-open."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 
 import chromadb
@@ -101,6 +107,43 @@ def make_client(settings: Settings) -> chromadb.api.ClientAPI:
         raise IndexStoreError(f"index at {where} cannot be opened ({exc})") from exc
 
 
+class _Gate:
+    """Many calls at once, or one re-open alone: a readers-writer lock in which a waiting re-open goes first
+    (so a stream of questions cannot hold it off). Not re-entrant: a call holds it around one Chroma call only."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._calls = 0
+        self._reopening = False
+        self._waiting = 0
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._reopening and not self._waiting)
+            self._calls += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._calls -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def reopening(self) -> Iterator[None]:
+        with self._changed:
+            self._waiting += 1
+            self._changed.wait_for(lambda: not self._reopening and not self._calls)
+            self._waiting -= 1
+            self._reopening = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._reopening = False
+                self._changed.notify_all()
+
+
 class ChunkStore:
     """Chunks with their embeddings, and the manifest of indexed profiles."""
 
@@ -110,6 +153,9 @@ class ChunkStore:
         self._function = _OwnEmbeddingFunction(embeddings)
         self._cached: tuple[str, dict[str, IndexedProfile]] | None = None
         self._cache_lock = threading.Lock()
+        self._gate = _Gate()
+        # Generation tokens this process wrote: a manifest at one of them was changed here, not elsewhere.
+        self._own_tokens: set[str] = set()
         self._open()
 
     def _open(self) -> None:
@@ -134,15 +180,17 @@ class ChunkStore:
             return
         # Chroma shares one in-memory copy per folder and process; a new one is read from disk. Objects still
         # holding the old copy (another thread mid-query) finish on it.
-        SharedSystemClient.clear_system_cache()
-        self._open()
-        with self._cache_lock:
-            self._cached = None
+        with self._gate.reopening():
+            SharedSystemClient.clear_system_cache()
+            self._open()
+            with self._cache_lock:
+                self._cached = None
 
     # Manifest -------------------------------------------------------------------------------------------------
     def generation(self) -> str:
         """A token that changes whenever the manifest does (any process, any app instance on a server)."""
-        got = self._manifest.get(ids=[_GENERATION], include=["metadatas"])
+        with self._gate.call():
+            got = self._manifest.get(ids=[_GENERATION], include=["metadatas"])
         metadatas = got["metadatas"] or []
         return str(metadatas[0].get("token", "")) if metadatas else ""
 
@@ -153,10 +201,12 @@ class ChunkStore:
         cached = self._cached
         if cached is not None and cached[0] == token and token:
             return dict(cached[1])
-        if cached is not None:
-            # Our own writes keep the cache current, so another process changed the index.
+        if cached is not None and token not in self._own_tokens:
+            # Our own writes keep the cache current (a thread that reads between a write and its cache update
+            # sees one of our tokens), so another process changed the index.
             self.reopen()
-        got = self._manifest.get(include=["metadatas"])
+        with self._gate.call():
+            got = self._manifest.get(include=["metadatas"])
         profiles = {}
         for record_id, metadata in zip(got["ids"], got["metadatas"] or []):
             if record_id.startswith("__"):
@@ -174,7 +224,9 @@ class ChunkStore:
         cached = self._cached
         was_current = cached is not None and bool(cached[0]) and cached[0] == self.generation()
         token = uuid.uuid4().hex
-        self._manifest.upsert(ids=[_GENERATION], documents=[""], embeddings=[_NO_VECTOR], metadatas=[{"token": token}])
+        self._own_tokens.add(token)
+        with self._gate.call():
+            self._manifest.upsert(ids=[_GENERATION], documents=[""], embeddings=[_NO_VECTOR], metadatas=[{"token": token}])
         with self._cache_lock:
             if not was_current or cached is None:
                 self._cached = None
@@ -187,12 +239,13 @@ class ChunkStore:
             self._cached = (token, profiles)
 
     def _record(self, profile: IndexedProfile) -> None:
-        self._manifest.upsert(
-            ids=[profile.doc_id],
-            documents=[profile.school],
-            embeddings=[_NO_VECTOR],
-            metadatas=[{"entry": json.dumps(asdict(profile))}],
-        )
+        with self._gate.call():
+            self._manifest.upsert(
+                ids=[profile.doc_id],
+                documents=[profile.school],
+                embeddings=[_NO_VECTOR],
+                metadatas=[{"entry": json.dumps(asdict(profile))}],
+            )
         self._bump(recorded=profile)
 
     def recover(self) -> list[str]:
@@ -200,7 +253,8 @@ class ChunkStore:
         Call it only while holding the ingest lock, so no running ingest's pending version is taken away. On a
         server, app instances with index folders (and locks) of their own may be ingesting: there only versions
         pending for longer than SOP_LOCK_TIMEOUT count as abandoned."""
-        got = self._manifest.get(where={"pending": True}, include=["metadatas"])
+        with self._gate.call():
+            got = self._manifest.get(where={"pending": True}, include=["metadatas"])
         if not got["ids"]:
             return []
         profiles = self.profiles()
@@ -211,13 +265,14 @@ class ChunkStore:
                 continue
             doc_id, version = str(metadata["doc_id"]), str(metadata["version"])
             current = profiles.get(doc_id)
-            if current is not None and current.version == version:
-                # Killed after the switch: the older versions were still to go.
-                self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]})
-            else:
-                self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+            with self._gate.call():
+                if current is not None and current.version == version:
+                    # Killed after the switch: the older versions were still to go.
+                    self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]})
+                else:
+                    self._chunks.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+                self._manifest.delete(ids=[record_id])
             cleaned.append(doc_id)
-            self._manifest.delete(ids=[record_id])
         return cleaned
 
     # Chunks ---------------------------------------------------------------------------------------------------
@@ -227,34 +282,39 @@ class ChunkStore:
         ids = [f"{profile.doc_id}:{profile.version}:{i}" for i in range(len(documents))]
         metadatas = [{**doc.metadata, "version": profile.version} for doc in documents]
         pending = f"{_PENDING}{profile.doc_id}:{profile.version}"
-        self._manifest.upsert(
-            ids=[pending],
-            documents=[""],
-            embeddings=[_NO_VECTOR],
-            metadatas=[{"pending": True, "doc_id": profile.doc_id, "version": profile.version, "started": time.time()}],
-        )
+        with self._gate.call():
+            self._manifest.upsert(
+                ids=[pending],
+                documents=[""],
+                embeddings=[_NO_VECTOR],
+                metadatas=[{"pending": True, "doc_id": profile.doc_id, "version": profile.version, "started": time.time()}],
+            )
         batch = 2000
         for start in range(0, len(ids), batch):
-            self._chunks.upsert(
-                ids=ids[start : start + batch],
-                documents=[doc.page_content for doc in documents[start : start + batch]],
-                embeddings=vectors[start : start + batch],  # type: ignore[arg-type]
-                metadatas=metadatas[start : start + batch],
-            )
+            with self._gate.call():
+                self._chunks.upsert(
+                    ids=ids[start : start + batch],
+                    documents=[doc.page_content for doc in documents[start : start + batch]],
+                    embeddings=vectors[start : start + batch],  # type: ignore[arg-type]
+                    metadatas=metadatas[start : start + batch],
+                )
         self._record(profile)
         # On a shared server another instance may have switched the manifest to its own version meanwhile: that
         # one stays too.
-        got = self._manifest.get(ids=[profile.doc_id], include=["metadatas"])
-        current = json.loads(str(got["metadatas"][0]["entry"]))["version"] if got["metadatas"] else profile.version
-        keep = sorted({profile.version, current})
-        self._chunks.delete(where={"$and": [{"doc_id": profile.doc_id}, {"version": {"$nin": keep}}]})
-        self._manifest.delete(ids=[pending])
+        with self._gate.call():
+            got = self._manifest.get(ids=[profile.doc_id], include=["metadatas"])
+            current = json.loads(str(got["metadatas"][0]["entry"]))["version"] if got["metadatas"] else profile.version
+            keep = sorted({profile.version, current})
+            self._chunks.delete(where={"$and": [{"doc_id": profile.doc_id}, {"version": {"$nin": keep}}]})
+            self._manifest.delete(ids=[pending])
 
     def remove_profile(self, doc_id: str) -> None:
         """Take a school's profile out of the index."""
-        self._manifest.delete(ids=[doc_id])
+        with self._gate.call():
+            self._manifest.delete(ids=[doc_id])
         self._bump(removed=doc_id)
-        self._chunks.delete(where={"doc_id": doc_id})
+        with self._gate.call():
+            self._chunks.delete(where={"doc_id": doc_id})
 
     def search(
         self, vector: list[float], k: int, doc_ids: list[str] | None = None
@@ -276,13 +336,15 @@ class ChunkStore:
             )
 
         try:
-            result = query()
+            with self._gate.call():
+                result = query()
         except ChromaError:
             if self._settings.chroma_host:
                 raise
             # Our in-memory copy of the embedded store predates another process's writes ('Error finding id').
             self.reopen()
-            result = query()
+            with self._gate.call():
+                result = query()
         hits = []
         for chunk_id, text, metadata, distance in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]  # type: ignore[index]
@@ -294,7 +356,8 @@ class ChunkStore:
         """Every stored chunk, in pages of ``batch`` (used to rebuild the lexical index)."""
         offset = 0
         while True:
-            got = self._chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            with self._gate.call():
+                got = self._chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
             if not got["ids"]:
                 return
             for chunk_id, text, metadata in zip(got["ids"], got["documents"], got["metadatas"]):  # type: ignore[arg-type]
@@ -303,7 +366,8 @@ class ChunkStore:
 
     def get(self, chunk_ids: list[str]) -> list[Document]:
         """Chunks by id."""
-        got = self._chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
+        with self._gate.call():
+            got = self._chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
         return [
             Document(page_content=text, metadata=dict(metadata), id=chunk_id)
             for chunk_id, text, metadata in zip(got["ids"], got["documents"], got["metadatas"])  # type: ignore[arg-type]
@@ -318,7 +382,8 @@ class ChunkStore:
                 return []
             version = profile.version
         where = {"$and": [{"doc_id": doc_id}, {"version": version}]}
-        got = self._chunks.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        with self._gate.call():
+            got = self._chunks.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
         docs = [
             Document(page_content=text, metadata=dict(metadata), id=chunk_id)
             for chunk_id, text, metadata in zip(got["ids"], got["documents"], got["metadatas"])  # type: ignore[arg-type]
