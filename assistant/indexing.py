@@ -52,7 +52,7 @@ def _ingest_one(index: SupportProfileIndex, path: Path) -> IngestReport:
         known = index.profiles().get(doc_id)
         if known and known.fingerprint == fingerprint and known.reader == reader:
             return IngestReport(str(path), doc_id, known.school, "unchanged", known.chunks, known.pages)
-        if known and _another_file(known.path, path):
+        if known and _another_file(known.path, path, settings.index_dir / "uploads"):
             raise IngestError(
                 str(path),
                 f"its doc_id '{doc_id}' already belongs to {known.path}, a different file; rename one of them "
@@ -86,11 +86,15 @@ def _ingest_one(index: SupportProfileIndex, path: Path) -> IngestReport:
         return IngestReport(str(path), doc_id, None, "failed", 0, None, str(exc))
 
 
-def _another_file(indexed_path: str, path: Path) -> bool:
+def _another_file(indexed_path: str, path: Path, uploads: Path) -> bool:
     """Whether the indexed version of a doc_id came from another file that still exists ('De Linde.txt' beside
-    'de-linde.md'): replacing it would silently drop that file's text. A moved or renamed file may replace it."""
+    'de-linde.md'): replacing it would silently drop that file's text. A moved or renamed file may replace it, and so
+    may a new upload of an uploaded profile (each upload has a folder of its own under ``uploads``; the old file
+    goes once the new version is in)."""
     indexed = Path(indexed_path)
     try:
+        if indexed.resolve().parent.parent == uploads.resolve() == path.resolve().parent.parent:
+            return False
         return indexed.is_file() and not indexed.samefile(path)
     except OSError:
         return False
