@@ -12,7 +12,8 @@ import hmac
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request
@@ -126,7 +127,7 @@ def create_app(assistant: SopAssistant) -> FastAPI:
         description="Questions and answers over schoolondersteuningsprofielen, with citations "
         "(the JSON of the sop-assistant command line). Writes need `Authorization: Bearer $SOP_API_TOKEN`.",
     )
-    _install_error_handlers(app)
+    _install_error_handlers(app, assistant)
     app.add_middleware(_BodyLimit, json_limit=settings.api_max_body_kb * 1024,
                        upload_limit=settings.max_upload_mb * 2**20 + _UPLOAD_OVERHEAD,
                        max_upload_mb=settings.max_upload_mb, max_body_kb=settings.api_max_body_kb)
@@ -225,7 +226,7 @@ def create_app(assistant: SopAssistant) -> FastAPI:
             await form.close()
         if not files:
             raise ApiError(422, "files: no file in the upload (send them as multipart form field 'files')", "files")
-        outcomes = await run_in_threadpool(assistant.add_uploads, files)
+        outcomes = [_without_paths(outcome, assistant) for outcome in await run_in_threadpool(assistant.add_uploads, files)]
         failed = [(outcome, data) for outcome, (_, data) in zip(outcomes, files) if outcome.status == "failed"]
         body: dict[str, object] = {"documents": [asdict(outcome) for outcome in outcomes]}
         if not failed:
@@ -244,6 +245,27 @@ def create_app(assistant: SopAssistant) -> FastAPI:
         return {"doc_id": doc_id, "status": "removed"}
 
     return app
+
+
+def _without_paths(outcome: UploadOutcome, assistant: SopAssistant) -> UploadOutcome:
+    """The outcome without the server's file paths in its message."""
+    return replace(outcome, error=_hide_paths(outcome.error, assistant)) if outcome.error else outcome
+
+
+def _hide_paths(message: str, assistant: SopAssistant) -> str:
+    """A message with the server's file paths reduced to file names and its index folder to ``<index>`` (a refusal
+    may name the file a doc_id already belongs to, a store error the index): the API does not show where the server
+    keeps its files."""
+    try:
+        paths = [profile.path for profile in assistant.schools().values()] if "/" in message else []
+    except SopError:
+        paths = []  # the index cannot be read: its folder is still hidden below
+    for path in sorted(paths, key=len, reverse=True):
+        message = message.replace(path, PurePath(path).name)
+    for folder in sorted({str(assistant.settings.index_dir.resolve()), str(assistant.settings.index_dir)}, key=len,
+                         reverse=True):
+        message = message.replace(folder, "<index>")
+    return message
 
 
 def _upload_status(outcome: UploadOutcome, data: bytes) -> int:
@@ -298,7 +320,7 @@ def _error(status: int, message: str, field: str | None = None, headers: dict[st
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _install_error_handlers(app: FastAPI) -> None:
+def _install_error_handlers(app: FastAPI, assistant: SopAssistant) -> None:
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
         return _error(exc.status, exc.message, exc.field, exc.headers)
@@ -317,14 +339,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     async def sop_error(request: Request, exc: Exception) -> JSONResponse:
+        message = _hide_paths(str(exc), assistant)
         if isinstance(exc, UsageError):
-            field = "schools" if str(exc).startswith("--school") else None
-            return _error(400, str(exc), field)
+            return _error(400, message, "schools" if message.startswith("--school") else None)
         if isinstance(exc, IndexStoreError):
-            return _error(503, str(exc))
+            return _error(503, message)
         if isinstance(exc, ModelError):
-            return _error(502, str(exc))
-        return _error(500, str(exc))
+            return _error(502, message)
+        return _error(500, message)
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, invalid)
@@ -351,9 +373,9 @@ class _BodyLimit:
         upload = scope["path"].rstrip("/") == "/documents"
         limit = self.upload_limit if upload else self.json_limit
         message = (
-            f"request body: above the limit of {self.max_upload_mb} MB for an upload (SOP_MAX_UPLOAD_MB)"
+            f"body: above the limit of {self.max_upload_mb} MB for an upload (SOP_MAX_UPLOAD_MB)"
             if upload
-            else f"request body: above the limit of {self.max_body_kb} KB (SOP_API_MAX_BODY_KB)"
+            else f"body: above the limit of {self.max_body_kb} KB (SOP_API_MAX_BODY_KB)"
         )
         length = dict(scope.get("headers") or []).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
