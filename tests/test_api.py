@@ -175,15 +175,43 @@ def test_ask_stream_sends_the_text_then_the_checked_answer(reader: Server) -> No
             assert response.status_code == 200
             assert response.headers["content-type"].startswith("text/event-stream")
             raw = "".join(response.iter_text())
-    events = []
-    for block in raw.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        events.append((lines["event"], json.loads(lines["data"])))
+    events = server_sent(raw)
     texts = [data["text"] for name, data in events if name == "text"]
     assert len(texts) > 3, "the extractive answer comes in pieces"
     assert [name for name, _ in events] == ["text"] * len(texts) + ["answer"]
     assert "".join(texts) == whole["answer"]
     assert events[-1][1] == whole
+
+
+def server_sent(raw: str) -> list[tuple[str, dict]]:
+    """The (event, data) pairs of a server-sent event stream."""
+    events = []
+    for block in raw.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_an_llm_stream_becomes_text_events_then_the_checked_answer() -> None:
+    # No LLM here: the events of /ask/stream are made from an AnswerStream as an LLM composer returns it.
+    from assistant.answers.llm import AnswerStream
+    from assistant.answers.model import Answer
+    from assistant.api.app import _events
+    from core.errors import ModelError
+
+    checked = Answer("Lift?", "Ja, er is een lift [1].", "nl", False, ["obs-de-regenboog"], [])
+    stream = AnswerStream(iter(["Ja, er is ", "een lift [1", "] [7]."]), {1}, lambda raw: checked)
+    events = server_sent("".join(_events(stream)))
+    assert [name for name, _ in events] == ["text"] * (len(events) - 1) + ["answer"] and len(events) >= 3
+    assert "".join(data["text"] for name, data in events if name == "text") == "Ja, er is een lift [1] ."
+    assert events[-1][1] == checked.to_json()
+
+    def failing() -> Iterator[str]:
+        yield "Ja, "
+        raise ModelError("openai:gpt-x: the LLM server at http://llm:8080 did not answer")
+
+    broken = server_sent("".join(_events(AnswerStream(failing(), {1}, lambda raw: checked))))
+    assert broken == [("text", {"text": "Ja, "}), ("error", {"error": "openai:gpt-x: the LLM server at http://llm:8080 did not answer"})]
 
 
 def test_schools_are_the_json_of_the_command_without_server_paths(reader: Server, examples_assistant) -> None:  # noqa: ANN001
