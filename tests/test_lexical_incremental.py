@@ -9,9 +9,18 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import pytest
-from conftest import EXAMPLES, PLEIN013_DIR, SEED_PDFS, SOP_DIR
+from conftest import EXAMPLES, PLEIN013_DIR, SEED_PDFS, SOP_DIR, copy_index, settings_for
 
-from index.lexical import _STEMMER, DocumentWords, LexicalIndex, _compound_parts, search_text, words_of
+from index.indexer import SupportProfileIndex
+from index.lexical import (
+    _STEMMER,
+    ChunkWords,
+    DocumentWords,
+    LexicalIndex,
+    _compound_parts,
+    search_text,
+    words_of,
+)
 from ingest.pipeline import read_support_profile
 
 QUERIES = (
@@ -159,6 +168,24 @@ def test_a_saved_index_of_another_format_is_not_used(documents: list[DocumentWor
     assert LexicalIndex.load(folder) is None
     assert LexicalIndex.saved_stamp(folder) is None
     assert LexicalIndex.load(tmp_path / "missing") is None
+
+
+def test_the_index_keeps_its_lexical_side_up_to_date_document_by_document(
+    examples_index: Path, tmp_path: Path
+) -> None:
+    """Through the real index: after a removal the lexical side in memory, and the one a new process loads from
+    disk, are the index built at once over the remaining profiles' words."""
+    settings = settings_for(copy_index(examples_index, tmp_path))
+    index = SupportProfileIndex(settings)
+    before = index.lexical()
+    gone = sorted(before.versions)[0]
+    index.remove(gone)
+    after = index.lexical()
+    assert set(after.versions) == set(before.versions) - {gone}
+    known = ChunkWords(settings.index_dir / "lexical-words")
+    remaining = [DocumentWords(d, v, *known.load(d, v)) for d, v in sorted(after.versions.items())]
+    assert_same_index(after, at_once(remaining))
+    assert_same_index(SupportProfileIndex(settings).lexical(), at_once(remaining))
 
 
 def documents_text(documents: list[DocumentWords], chunk_id: str) -> str:
