@@ -109,9 +109,9 @@ class Timed:
 def ingest_stage(index, paths: list[Path]) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Ingest ``paths`` into ``index`` and measure where the time went."""
     embed = Timed(index.embeddings.embed_documents)
-    build = Timed(index._build_lexical)
+    build = Timed(index._brought_up_to_date)
     index.embeddings.embed_documents = embed
-    index._build_lexical = build
+    index._brought_up_to_date = build
     started, load_before = time.perf_counter(), load()
     try:
         from assistant.indexing import ingest_files
@@ -119,7 +119,7 @@ def ingest_stage(index, paths: list[Path]) -> dict[str, object]:  # type: ignore
         reports = ingest_files(index, paths)
     finally:
         del index.embeddings.embed_documents
-        del index._build_lexical
+        del index._brought_up_to_date
     seconds = time.perf_counter() - started
     # As the ingest command does: the new versions' support-matrix rows are worked out right after.
     from assistant.matrix.cache import MatrixRows
@@ -135,7 +135,7 @@ def ingest_stage(index, paths: list[Path]) -> dict[str, object]:  # type: ignore
         "seconds": round(seconds, 1), "pages_per_s": round(pages / seconds, 2) if seconds else None,
         "chunks_per_s": round(chunks / seconds, 2) if seconds else None,
         "embedding_share": round(embed.seconds / seconds, 3) if seconds else None,
-        "lexical_rebuild_s": round(build.seconds, 1), "matrix_rows_s": round(matrix_rows_s, 1),
+        "lexical_update_s": round(build.seconds, 1), "matrix_rows_s": round(matrix_rows_s, 1),
         "ingest_rss_mb": rss_mb(), "load": f"{load_before} → {load()}",
     }
 

@@ -17,7 +17,7 @@ from core.config import Settings
 from core.errors import IndexStoreError
 from index.embeddings import BackgroundEmbeddings, load_embeddings, use_cpu_threads
 from index.lexical import FORMAT as LEXICAL_FORMAT
-from index.lexical import ChunkWords, LexicalIndex, search_text, words_of
+from index.lexical import ChunkWords, DocumentWords, LexicalIndex, search_text, words_of
 from index.regional import RegionalText
 from index.store import ChunkStore, IndexedProfile
 
@@ -46,25 +46,27 @@ class SupportProfileIndex:
         return self.store.profiles()
 
     def lexical(self, profiles: dict[str, IndexedProfile] | None = None) -> LexicalIndex:
-        """The BM25 index matching the manifest; loaded from disk or rebuilt from the store when stale."""
+        """The BM25 index matching the manifest: the one in memory or on disk, brought up to date document by
+        document (built from the store's words only when there is none of this code's format)."""
         profiles = self.profiles() if profiles is None else profiles
         stamp = _stamp(profiles)
         if self._lexical is not None and self._lexical_stamp == stamp:
             return self._lexical
-        # Threads of one app that find the index stale wait for one rebuild instead of each doing their own.
+        # Threads of one app that find the index stale wait for one update instead of each doing their own.
         with self._lexical_lock:
             if self._lexical is not None and self._lexical_stamp == stamp:
                 return self._lexical
             folder = self.settings.index_dir / "lexical"
-            index = LexicalIndex.load(folder, stamp)
-            if index is None and not profiles:
-                index = LexicalIndex.from_words([], [], [])  # nothing to save: every document failed or is removed
-            elif index is None:
-                index = self._build_lexical(profiles)
-                try:
-                    index.save(folder, stamp)
-                except OSError:
-                    pass  # a read-only index folder still answers; it rebuilds in memory next time
+            index = self._lexical if self._lexical is not None else LexicalIndex.load(folder)
+            wanted = {doc_id: profile.version for doc_id, profile in profiles.items()}
+            if index is None or index.versions != wanted:
+                index = self._brought_up_to_date(index or LexicalIndex.empty(), wanted)
+                # Another process (the ingest that changed the manifest) may have saved this state already.
+                if LexicalIndex.saved_stamp(folder) != stamp:
+                    try:
+                        index.save(folder, stamp)
+                    except OSError:
+                        pass  # a read-only index folder still answers; it is brought up to date in memory next time
             self._lexical, self._lexical_stamp = index, stamp
         return index
 
@@ -78,30 +80,32 @@ class SupportProfileIndex:
         self.regional.sync(profiles, self.store, _stamp(profiles), save=False)
         return self.regional.signature(doc_id)
 
-    def _build_lexical(self, profiles: dict[str, IndexedProfile]) -> LexicalIndex:
-        """BM25 over the manifest's versions; the words of versions seen before come from disk, so after one
-        document changed only that document is read from the store and analysed."""
+    def _brought_up_to_date(self, index: LexicalIndex, wanted: dict[str, str]) -> LexicalIndex:
+        """``index`` with the manifest's versions (``wanted``): documents gone or replaced taken out, new versions
+        added. Their words come from disk when seen before, else from the store (and are kept for next time)."""
         known = ChunkWords(self.settings.index_dir / "lexical-words")
-        ids: list[str] = []
-        doc_ids: list[str] = []
-        words: list[list[str]] = []
-        for doc_id, profile in sorted(profiles.items()):
-            found = known.load(doc_id, profile.version)
-            if found is None:
-                chunks = self.store.chunks_of(doc_id, profile.version)
-                found = ([str(chunk.id) for chunk in chunks], [words_of(search_text(chunk)) for chunk in chunks])
-                try:
-                    known.save(doc_id, profile.version, *found)
-                except OSError:
-                    pass  # a read-only index folder: the words are worked out again next time
-            ids.extend(found[0])
-            doc_ids.extend([doc_id] * len(found[0]))
-            words.extend(found[1])
+        removed = [doc_id for doc_id, version in index.versions.items() if wanted.get(doc_id) != version]
+        added = [
+            self._words_of(known, doc_id, version)
+            for doc_id, version in sorted(wanted.items())
+            if index.versions.get(doc_id) != version
+        ]
         try:
-            known.keep_only({doc_id: profile.version for doc_id, profile in profiles.items()})
+            known.keep_only(wanted)
         except OSError:
             pass
-        return LexicalIndex.from_words(ids, doc_ids, words)
+        return index.updated(removed, added)
+
+    def _words_of(self, known: ChunkWords, doc_id: str, version: str) -> DocumentWords:
+        found = known.load(doc_id, version)
+        if found is None:
+            chunks = self.store.chunks_of(doc_id, version)
+            found = ([str(chunk.id) for chunk in chunks], [words_of(search_text(chunk)) for chunk in chunks])
+            try:
+                known.save(doc_id, version, *found)
+            except OSError:
+                pass  # a read-only index folder: the words are worked out again next time
+        return DocumentWords(doc_id, version, *found)
 
     # Writing ----------------------------------------------------------------------------------------------
     @contextmanager
