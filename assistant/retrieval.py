@@ -31,6 +31,8 @@ class Retrieval:
     vocabularies: dict[str, ProfileVocabulary] = field(default_factory=dict)
     # Per school: the label that names it in an answer, unique in the index ('Willibrordusschool (Diessen)').
     labels: dict[str, str] = field(default_factory=dict)
+    # The question's embedding (of ``question.search_text``), for composers that compare units with it.
+    query_vector: tuple[float, ...] = ()
 
     def label(self, doc_id: str) -> str:
         """The school's label in answers (its doc_id when it is not indexed)."""
@@ -88,7 +90,8 @@ class SopRetriever(BaseRetriever):
         of schools that names none) sees every school near the top."""
         profiles = self.index.profiles()
         targets = list(question.schools)
-        documents = self._search(question.search_text, targets or list(question.scope) or None, profiles)
+        vector = self.index.embeddings.embed_query(question.search_text)
+        documents = self._search(question.search_text, vector, targets or list(question.scope) or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
         ranked = [
@@ -97,7 +100,9 @@ class SopRetriever(BaseRetriever):
         ]
         schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in ranked]))
         labels = school_labels(profiles)
-        return Retrieval(question, ranked, self._vocabularies_of(schools, profiles), {s: labels[s] for s in schools})
+        return Retrieval(
+            question, ranked, self._vocabularies_of(schools, profiles), {s: labels[s] for s in schools}, tuple(vector)
+        )
 
     def _vocabularies_of(self, doc_ids: list[str], profiles: dict) -> dict[str, ProfileVocabulary]:
         """The vocabulary of each of these profiles, built once per indexed version."""
@@ -109,10 +114,9 @@ class SopRetriever(BaseRetriever):
             found[doc_id] = self._vocabularies[key]
         return found
 
-    def _search(self, query: str, doc_ids: list[str] | None, profiles: dict) -> list[Document]:
+    def _search(self, query: str, vector: list[float], doc_ids: list[str] | None, profiles: dict) -> list[Document]:
         lexical = self.index.lexical(profiles)
         top_lexical = lexical.scores(query, doc_ids, limit=_CANDIDATES)
-        vector = self.index.embeddings.embed_query(query)
         dense_hits = self.index.store.search(vector, _CANDIDATES, doc_ids)
         versions = {doc_id: p.version for doc_id, p in profiles.items()}
         by_id = {str(doc.id): doc for doc, _ in dense_hits if versions.get(doc.metadata["doc_id"]) == doc.metadata.get("version")}

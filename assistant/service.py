@@ -54,7 +54,7 @@ class SopAssistant:
     def composer(self) -> AnswerComposer:
         """The answer composer, made on first use: ingesting needs none (an LLM's may reach for a server)."""
         if self._composer is None:
-            self._composer = make_composer(self.settings)
+            self._composer = make_composer(self.settings, self.index.embeddings)
         return self._composer
 
     # The index ---------------------------------------------------------------------------------------------------

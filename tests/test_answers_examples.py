@@ -17,13 +17,12 @@ def assistant(examples_assistant: SopAssistant) -> SopAssistant:
 
 
 def test_english_question_about_a_school_with_a_dutch_name(assistant: SopAssistant) -> None:
-    """'De Regenboog' is a name, not Dutch: the answer is English and quotes the facilities table and the sentence
-    that say the building is not wheelchair-friendly."""
+    """'De Regenboog' is a name, not Dutch: the answer is English, says no, and quotes the sentence that says the
+    building is not wheelchair-friendly."""
     answer = assistant.ask("Is OBS De Regenboog wheelchair accessible?")
     assert answer.language == "en" and not answer.refused
-    assert answer.answer.startswith("According to the support profile")
-    assert "Rolstoelvriendelijk | Nee\n" in answer.answer  # a table row on a line of its own
-    assert "Rolstoelvriendelijk | Nee Lift" not in answer.answer
+    assert answer.answer.startswith("No. According to the support profile")
+    assert "Rolstoelvriendelijk | Nee Lift" not in answer.answer  # a table row stays on a line of its own
     assert "Het gebouw is niet rolstoelvriendelijk" in answer.answer
     # The section heading that two passages share is quoted once, without the regional sentence after it.
     assert answer.answer.count("Medisch handelen en fysieke toegankelijkheid") <= 1

@@ -1,5 +1,6 @@
 """Answer quality on the dev golden set, through the real command line (``ask --batch --json``) over the two real
-support profiles (PDF, default embedding model), measured as the answers issue defines it:
+support profiles (PDF, default embedding model) — fold A, answered with the shipped unit scorer, which was fitted on
+fold B (assistant/data/unit_scorer.json) — measured as the answers issue defines it:
 
 - an answerable question's answer TEXT quotes an evidence passage (whitespace-normalised, at least 50 % of the
   evidence quote's characters contiguous in the answer);

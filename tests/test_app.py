@@ -283,7 +283,7 @@ def test_llm_answer_is_streamed_then_shown_checked(app: AppTest, monkeypatch: py
         "Zie [de website](https://evil.example)."
     )
     model = _RecordingChatModel(messages=iter([AIMessage(content=reply)]))
-    monkeypatch.setattr(service, "make_composer", lambda settings: LlmComposer(model, "fake"))
+    monkeypatch.setattr(service, "make_composer", lambda settings, embeddings: LlmComposer(model, "fake"))
     # A fresh index folder: st.cache_resource would otherwise hand back the assistant made with the extractive composer.
     index_dir = Settings.from_env().index_dir
     shutil.copytree(index_dir, index_dir.with_name("llm-index"))

@@ -37,9 +37,14 @@ def schools(region_index: Path) -> dict[str, dict]:
     return json.loads(done.stdout)
 
 
+# Fold B is measured with the unit scorer fitted on fold A (the shipped one was fitted on fold B).
+FOLD_A_SCORER = DATA / "unit_scorer_fold_a.json"
+
+
 @pytest.fixture(scope="module")
 def golden_run(region_index: Path) -> tuple[list[dict], dict[str, dict]]:
-    return load_golden(GOLDEN_PLEIN013), ask_batch(GOLDEN_PLEIN013, region_index, cli_env())
+    env = cli_env(SOP_UNIT_SCORER=str(FOLD_A_SCORER))
+    return load_golden(GOLDEN_PLEIN013), ask_batch(GOLDEN_PLEIN013, region_index, env)
 
 
 def test_every_report_has_its_identity(schools: dict[str, dict]) -> None:
@@ -61,12 +66,14 @@ def test_no_answer_cites_a_school_the_question_is_not_about(golden_run) -> None:
 
 
 def test_fold_b_quality_floors(golden_run) -> None:
-    """Floors at what this version measures (2026-12-02: R@5 0.83, MRR 0.67, quoting 0.39), so a change that loses
-    ground on the real profiles fails; the targets of the generalisation issue are higher."""
+    """Floors at what this version measures with the unit scorer fitted on fold A (2026-12-03: R@5 0.83, MRR 0.67,
+    quoting 0.54, 3 of 4 unanswerable refused, 1 answerable refused), so a change that loses ground on the real
+    profiles fails; the targets of the generalisation issue are higher."""
     items, results = golden_run
     retrieval, answers = score_retrieval(items, results), score_answers(items, results)
     assert retrieval.recall[5] >= 0.78 and retrieval.mrr >= 0.62, retrieval
-    assert answers.quotes_evidence >= 0.35, answers.not_quoting
+    assert answers.quotes_evidence >= 0.47, answers.not_quoting
+    assert answers.unanswerable_refused >= 3 and len(answers.answerable_refused) <= 2, answers
 
 
 def test_a_town_question_keeps_to_its_town(region_index: Path, schools: dict[str, dict]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from assistant.question.glossary import search_words
-from assistant.question.kinds import asked_kind, kind_bonus
+from assistant.question.kinds import asked_kind, kind_strength
 from assistant.question.schools import school_names, schools_in, without_school_names
 from index.lexical import LexicalIndex
 
@@ -56,19 +56,19 @@ def test_english_words_are_searched_in_the_profiles_dutch():
 
 def test_the_asked_kind_of_fact_ranks_higher():
     how_many = asked_kind("Hoeveel intern begeleiders heeft Balans?")
-    assert kind_bonus(how_many, "Aantal intern begeleiders 4") > kind_bonus(how_many, "Drie keer per jaar is er overleg.")
-    assert kind_bonus(how_many, "De intern begeleider bespreekt de groep.") == 0.0
+    assert kind_strength(how_many, "Aantal intern begeleiders 4") > kind_strength(how_many, "Drie keer per jaar is er overleg.")
+    assert kind_strength(how_many, "De intern begeleider bespreekt de groep.") == 0.0
     # A number that names a level or a group counts nothing: the heading 'Zorgniveau 2: …' is no answer to 'Hoeveel'.
     levels = asked_kind("Hoeveel zorgniveaus hanteert de school?")
-    assert kind_bonus(levels, "Zorgniveau 2: Extra zorg in de groep") == 0.0
-    assert kind_bonus(levels, "In groep 3 krijgen de kinderen extra leesles.") == 0.0
-    assert kind_bonus(levels, "Op onze school kennen we vier zorgniveaus.") > 0.0
+    assert kind_strength(levels, "Zorgniveau 2: Extra zorg in de groep") == 0.0
+    assert kind_strength(levels, "In groep 3 krijgen de kinderen extra leesles.") == 0.0
+    assert kind_strength(levels, "Op onze school kennen we vier zorgniveaus.") > 0.0
     whom = asked_kind("Bij wie moet ik zijn als mijn kind extra hulp nodig heeft?")
-    contact = kind_bonus(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
-    role = kind_bonus(whom, "De intern begeleider brengt de problematiek in kaart.")
+    contact = kind_strength(whom, "De intern begeleider is aanspreekpunt voor de ouders bij extra ondersteuning.")
+    role = kind_strength(whom, "De intern begeleider brengt de problematiek in kaart.")
     assert contact > role > 0.0
     director = asked_kind("Wie is de directeur van IKC De Sterke Wilg?")
-    assert kind_bonus(director, "Naam directeur | Pieter de Wit") > kind_bonus(
+    assert kind_strength(director, "Naam directeur | Pieter de Wit") > kind_strength(
         director, "Samen vormen zij met de directeur het ondersteuningsteam."
     )
 

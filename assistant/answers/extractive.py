@@ -3,39 +3,38 @@ question, per school, each marked [n], and says plainly when the profiles do not
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 
 from assistant.answers.citations import citation_for, page_of
 from assistant.answers.excerpts import Excerpt, excerpts, footnotes, with_context
 from assistant.answers.glosses import gloss_note
 from assistant.answers.model import Answer, Citation, phrase
 from assistant.answers.refusal import refusals, school_refusal, sections_of
-from assistant.question.kinds import gives_asked_fact, kind_bonus, verdict
+from assistant.answers.unit_scorer import UnitEvidence, UnitScorer, load_unit_scorer, unit_features
+from assistant.question.kinds import gives_asked_fact, kind_strength, verdict
 from assistant.question.model import Question
 from assistant.question.terms import Term
 from assistant.retrieval import Retrieval
 from assistant.vocabulary import ProfileVocabulary
 from index.lexical import analyse
 
-# Share of the question's weighted key terms (those the profile uses at all) a quoted excerpt must hold.
-ANSWER_THRESHOLD = 0.4
-# Share of the question's key terms the school's profile must use somewhere; below it, the profile is not about
-# what is asked ('schoolzwemmen', 'naschoolse opvang').
-KNOWN_THRESHOLD = 0.4
-# Excerpts scoring this close to the best one are quoted too.
-_NEAR_BEST = 0.15
+# Excerpts with the scorer's ``near_best_share`` of the best one's probability are quoted too, up to this many.
 _MAX_QUOTES_PER_SCHOOL = 3
-# A list question ('Welke protocollen …') also quotes the other rows and list items that match, a little further off.
-_NEAR_BEST_LIST = 0.3
+# A list question ('Welke protocollen …') also quotes the other rows and list items the scorer finds likely,
+# down to half that share.
+_LIST_REACH = 2.0
 _MAX_LIST_LINES = 10
 _PASSAGES_PER_SCHOOL = 5
 # Characters of quoted text per school, context and list lines included.
 _QUOTE_BUDGET = 900
-# Later passages of a school's ranking count a little less.
-_RANK_PENALTY = 0.03
+# Units whose vectors are kept (a few MB).
+_CACHED_UNITS = 20000
 # Terms at this weight or more are what a question is about (not a weak verb, not the earlier question's topic).
 _STRONG = 1.0
 
@@ -45,8 +44,11 @@ class _Candidate:
     document: Document
     units: list[Excerpt]
     index: int
-    score: float
+    evidence: UnitEvidence
     position: int
+    # The scorer's probability that this unit answers the question, and the features it rests on.
+    score: float = 0.0
+    features: tuple[float, ...] = ()
 
 
 @dataclass
@@ -73,8 +75,8 @@ class _Finding:
         return bool(self.quotes)
 
 
-class _Scorer:
-    """Scores excerpts by the share of the question's key terms they hold (the section heading counts half)."""
+class _Coverage:
+    """How much of the question's key terms a text holds, each weighted by its rarity in the school's profile."""
 
     def __init__(self, question: Question, vocabulary: ProfileVocabulary | None) -> None:
         terms = question.terms
@@ -83,29 +85,30 @@ class _Scorer:
         self.known_share = sum(t.weight for t in self.known) / total if total else 0.0
         self.weights = {t.label: t.weight * (vocabulary.specificity(t) if vocabulary else 1.0) for t in self.known}
         self.total = sum(self.weights.values())
-        self.question = question
 
-    def score(self, text: str, context_stems: frozenset[str]) -> float:
+    def of(self, text: str, context_stems: frozenset[str]) -> tuple[float, float]:
+        """(share held by the text, share held only by its section heading)."""
         if not self.total:
-            return 0.0
+            return 0.0, 0.0
         stems = frozenset(analyse(text))
-        hit = 0.0
+        own = heading = 0.0
         for term in self.known:
             if term.found_in(stems):
-                hit += self.weights[term.label]
+                own += self.weights[term.label]
             elif term.found_in(context_stems):
-                hit += 0.5 * self.weights[term.label]
-        # A sentence holding the kind of fact asked for (a number for 'Hoeveel …', a person for 'Wie …') ranks higher.
-        bonus = kind_bonus(self.question.kind, text) if hit else 0.0
-        return hit / self.total + bonus
+                heading += self.weights[term.label]
+        return own / self.total, heading / self.total
 
 
 class ExtractiveComposer:
     """Quotes the best-matching excerpts of the top passages, per school; refuses per school when none answers."""
 
-    def __init__(self, threshold: float = ANSWER_THRESHOLD, known_threshold: float = KNOWN_THRESHOLD) -> None:
-        self.threshold = threshold
-        self.known_threshold = known_threshold
+    def __init__(self, embeddings: Embeddings, scorer: UnitScorer | None = None) -> None:
+        self.embeddings = embeddings
+        self.scorer = scorer or load_unit_scorer()
+        # Units' vectors by text: the same passages answer many questions (a batch, a server's day).
+        self._unit_vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def compose(self, retrieval: Retrieval, contacts: Mapping[str, str]) -> Answer:
         question = retrieval.question
@@ -140,42 +143,73 @@ class ExtractiveComposer:
         documents = [d for d in retrieval.documents if d.metadata["doc_id"] == doc_id]
         finding = _Finding(doc_id, retrieval.label(doc_id), documents)
         question = retrieval.question
-        scorer = _Scorer(question, retrieval.vocabularies.get(doc_id))
-        if scorer.known_share < self.known_threshold:
-            return finding
-        candidates = self._candidates(documents[:_PASSAGES_PER_SCHOOL], scorer)
-        if not candidates or candidates[0].score < self.threshold:
+        candidates, coverage = self.candidates(retrieval, doc_id)
+        threshold = self.scorer.answer_threshold
+        if not candidates or candidates[0].score < threshold:
             return finding
         best = candidates[0]
         # The same line in two passages (a heading the next chunk of its section repeats) is picked once: the second
         # would only bring along what follows it there, which the line does not speak for.
         first: dict[str, _Candidate] = {}
         for candidate in candidates:
-            if candidate.score >= max(self.threshold, best.score - _NEAR_BEST):
+            if candidate.score >= max(threshold, best.score * self.scorer.near_best_share):
                 first.setdefault(candidate.units[candidate.index].text, candidate)
         picked = list(first.values())[:_MAX_QUOTES_PER_SCHOOL]
         if question.kind.list:
-            lines = [
-                c for c in candidates
-                if c not in picked and c.units[c.index].is_list_line and c.score >= max(self.threshold, best.score - _NEAR_BEST_LIST)
-            ]
+            reach = max(threshold, best.score * self.scorer.near_best_share / _LIST_REACH)
+            lines = [c for c in candidates if c not in picked and c.units[c.index].is_list_line and c.score >= reach]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
         if not gives_asked_fact(question.kind, [q.text for q in quotes]):
             return finding
-        finding.quotes, finding.best, finding.known = quotes, best, scorer.known
+        finding.quotes, finding.best, finding.known = quotes, best, coverage.known
         return finding
 
-    def _candidates(self, documents: list[Document], scorer: _Scorer) -> list[_Candidate]:
+    def candidates(self, retrieval: Retrieval, doc_id: str) -> tuple[list[_Candidate], _Coverage]:
+        """Every unit of the school's top passages, scored, best first (also what the scorer is fitted on)."""
+        question = retrieval.question
+        documents = [d for d in retrieval.documents if d.metadata["doc_id"] == doc_id][:_PASSAGES_PER_SCHOOL]
+        coverage = _Coverage(question, retrieval.vocabularies.get(doc_id))
+        top_score = max((float(d.metadata.get("score", 0.0)) for d in documents), default=0.0) or 1.0
         candidates: list[_Candidate] = []
         for position, document in enumerate(documents):
             units = excerpts(document)
             context = frozenset(analyse(str(document.metadata.get("section", ""))))
+            passage_score = float(document.metadata.get("score", 0.0)) / top_score
             for index, unit in enumerate(units):
-                score = scorer.score(unit.text, context) - _RANK_PENALTY * position
-                candidates.append(_Candidate(document, units, index, score, position))
+                own, heading = coverage.of(unit.text, context)
+                fact = kind_strength(question.kind, unit.text)
+                candidates.append(
+                    _Candidate(document, units, index, UnitEvidence(own, heading, 0.0, fact, position, passage_score), position)
+                )
+        if not candidates:
+            return [], coverage
+        similarities = self._similarities(retrieval, [c.units[c.index].text for c in candidates])
+        best_coverage = max(c.evidence.coverage for c in candidates)
+        best_similarity = max(similarities)
+        for candidate, similarity in zip(candidates, similarities):
+            candidate.evidence = replace(candidate.evidence, similarity=similarity)
+            candidate.features = unit_features(
+                candidate.units[candidate.index], candidate.evidence, best_coverage, best_similarity, question.kind,
+                coverage.known_share,
+            )
+            candidate.score = self.scorer.probability(candidate.features)
         candidates.sort(key=lambda c: c.score, reverse=True)
-        return candidates
+        return candidates, coverage
+
+    def _similarities(self, retrieval: Retrieval, texts: list[str]) -> list[float]:
+        """Cosine of each text with the question, by the index's embedding model (its vectors are normalised)."""
+        query = retrieval.query_vector or tuple(self.embeddings.embed_query(retrieval.question.search_text))
+        with self._cache_lock:
+            known = {t: self._unit_vectors[t] for t in texts if t in self._unit_vectors}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            known.update(zip(missing, self.embeddings.embed_documents(missing)))
+            with self._cache_lock:
+                self._unit_vectors.update((t, known[t]) for t in missing)
+                while len(self._unit_vectors) > _CACHED_UNITS:
+                    self._unit_vectors.popitem(last=False)
+        return [sum(a * b for a, b in zip(known[text], query)) for text in texts]
 
     def _quotes(self, picked: list[_Candidate]) -> list[_Quote]:
         """The picked excerpts with their context, runs of neighbouring excerpts joined into one quote."""

@@ -110,3 +110,10 @@ def generic_name_words() -> frozenset[str]:
 def school_type_patterns() -> dict[str, re.Pattern[str]]:
     """Per kind of school ('sbo', 'so', 'vo', 'basisschool'), what a question says to mean it."""
     return {kind: re.compile("|".join(patterns)) for kind, patterns in _json("school_names.json")["types"].items()}
+
+
+@lru_cache(maxsize=1)
+def unit_scorer_model() -> dict[str, Any]:
+    """The extractive answer's unit scorer: feature names, fitted weights and thresholds, and the fold it was
+    fitted on (written by scripts/fit_unit_scorer.py)."""
+    return _json("unit_scorer.json")

@@ -36,8 +36,6 @@ _LABEL_NUMBER = re.compile(
 )
 _COUNT_ROW = re.compile(r"\baantal\b[^.\d]{0,60}\d", re.IGNORECASE)
 _SUBJECT_CHARS = 60
-# What a sentence holding the asked kind of fact gains in ranking (a share of the question's key terms).
-_BONUS = 0.1
 _LIST_QUESTION = re.compile(r"\b(welke|wie|allemaal|which|who|what are)\b", re.IGNORECASE)
 _PERSON_QUESTION = re.compile(r"\b(wie|who|whom)\b", re.IGNORECASE)
 # 'Bij wie moet ik zijn …', 'Who should I contact …': the person to turn to, which profiles name as such.
@@ -102,26 +100,27 @@ def gives_asked_fact(kind: AskedKind, quotes: list[str]) -> bool:
     return kind.fact is None or any(kind.fact.evidence.search(quote) for quote in quotes)
 
 
-def kind_bonus(kind: AskedKind, text: str) -> float:
-    """How well the text holds the kind of fact the question asks for: what assistant/data/answer_types.json asks
+def kind_strength(kind: AskedKind, text: str) -> float:
+    """0 when the text holds nothing of the kind of fact the question asks for, else how well it holds it (1 to 3;
+    the answer's unit scorer weighs it): the kind of fact the question asks for: what assistant/data/answer_types.json asks
     of a quote (a name for 'Wie is de …', a time, an amount), a number or date for 'Hoeveel …',
     'Wanneer …', 'How long …'; a person or role for 'Wie …', 'Bij wie …', 'Who …' (more when the role is the
     subject, named early: 'De intern begeleider is aanspreekpunt …', and more again when the question asks whom to
     turn to and the sentence names a point of contact)."""
     if kind.fact is not None:
         # A name for 'Wie is de directeur …', a time for 'Hoe laat …': the sentence holding one is the answer.
-        return 2 * _BONUS if kind.fact.evidence.search(text) else 0.0
+        return 2.0 if kind.fact.evidence.search(text) else 0.0
     if kind.number:
         if not _NUMBER.search(_LABEL_NUMBER.sub(" ", text)):
             return 0.0
         # A count in a table row ('Aantal intern begeleiders 4') is what 'Hoeveel …' asks for.
-        return _BONUS * (2.0 if _COUNT_ROW.search(text) else 1.0)
+        return 2.0 if _COUNT_ROW.search(text) else 1.0
     if kind.members and _MEMBERS.search(text):
-        return 2 * _BONUS
+        return 2.0
     if kind.person and _ROLE.search(text):
         # The sentence that names someone as the point of contact answers 'bij wie …' better than any other role.
         contact = 2.0 if kind.contact and _CONTACT_ROLE.search(text) else 1.0
-        return _BONUS * (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0) * contact
+        return (1.5 if _ROLE.search(text[:_SUBJECT_CHARS]) else 1.0) * contact
     return 0.0
 
 
