@@ -77,6 +77,7 @@ class Settings:
     api_max_body_kb: int = 256
     api_max_question_chars: int = 2000
     api_url: str | None = None
+    # None (a Settings made in code, as the tests make them): no exports are read or written, questions take torch.
     cache_dir: Path | None = None
 
     @classmethod
