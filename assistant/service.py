@@ -17,7 +17,7 @@ from assistant.matrix.cache import MatrixRows
 from assistant.matrix.export import matrix_csv
 from assistant.matrix.rules import Cell, SchoolStatus, categories
 from assistant.question.model import Question
-from assistant.retrieval import Retrieval, SopRetriever
+from assistant.retrieval import ProfileSearch, Retrieval
 from assistant.uploads import UploadOutcome, add_uploads, drop_own_upload
 from core.config import Settings
 from core.errors import SopError, UsageError
@@ -27,6 +27,7 @@ from ingest.loader import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
     from assistant.answers.llm import AnswerStream
+    from assistant.retriever import SopRetriever
 
 # What the app and the API use besides the assistant itself: they import this module only.
 __all__ = [
@@ -45,7 +46,7 @@ class SopAssistant:
     ) -> None:
         self.settings = settings
         self.index = SupportProfileIndex(settings, model_in_background)
-        self.retriever = SopRetriever(index=self.index, k=max(settings.top_k, 10))
+        self.retriever = ProfileSearch(self.index, k=max(settings.top_k, 10))
         self._composer = composer
         self._contacts: dict[str, str] = {}
         self._matrix_rows = MatrixRows.of(self.index)
@@ -91,6 +92,12 @@ class SopAssistant:
             raise UsageError(f"remove {doc_id}: not in the index")
         self.index.remove(doc_id)
         drop_own_upload(self.settings, profile.path)
+
+    def langchain_retriever(self) -> SopRetriever:
+        """This assistant's search as a LangChain ``BaseRetriever`` (for chains and agents)."""
+        from assistant.retriever import SopRetriever
+
+        return SopRetriever(search=self.retriever)
 
     def start_loading_model(self) -> None:
         """Begin loading the embedding model in the background, when it was left to load later (an app calls this

@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from assistant.evaluation import first_hit_rank, load_golden  # noqa: E402
-from assistant.retrieval import SopRetriever  # noqa: E402
+from assistant.retrieval import ProfileSearch  # noqa: E402
 from core.config import Settings  # noqa: E402
 from index.hybrid import FusionWeights  # noqa: E402
 from index.indexer import SupportProfileIndex  # noqa: E402
@@ -24,7 +24,7 @@ DENSE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0)
 GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "eval" / "golden_dev.jsonl"
 
 
-def ranks(retriever: SopRetriever, items: list[dict]) -> dict[str, int | None]:
+def ranks(retriever: ProfileSearch, items: list[dict]) -> dict[str, int | None]:
     found = {}
     for item in items:
         documents = retriever.retrieve(retriever.read(item["question"], item.get("history") or [])).documents
@@ -52,7 +52,7 @@ def main() -> None:
     settings = Settings.from_env()
     print(f"model {settings.embedding_model}, {len(items)} answerable items of {args.golden.name}")
     for folder in args.index:
-        retriever = SopRetriever(index=SupportProfileIndex(settings.with_(index_dir=folder)))
+        retriever = ProfileSearch(SupportProfileIndex(settings.with_(index_dir=folder)))
         for dense in DENSE_WEIGHTS:
             retriever.weights = FusionWeights(lexical=1.0 - dense, dense=dense)
             found = ranks(retriever, items)

@@ -26,6 +26,7 @@
 | SOP_API_MAX_BODY_KB | 256 | largest JSON request body ``serve`` reads, in KB (uploads have the SOP_MAX_UPLOAD_* limits) |
 | SOP_API_MAX_QUESTION_CHARS | 2000 | longest question (and history entry) ``serve`` accepts; longer ones are refused |
 | SOP_API_URL | unset | a running ``serve`` (``http://127.0.0.1:8000``): ``ask`` sends its questions there instead of loading the model |
+| SOP_CACHE_DIR | $XDG_CACHE_HOME/sop-assistant or ~/.cache/sop-assistant | exports of the embedding model that embed questions without torch |
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ ENV_PREFIX = "SOP_"
 def _env(name: str, default: str) -> str:
     value = os.environ.get(ENV_PREFIX + name, "").strip()
     return value or default
+
+
+def _default_cache_dir() -> Path:
+    """The user's cache folder (XDG), so exports are shared by every index and checkout of this user."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "sop-assistant"
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Settings:
     api_max_body_kb: int = 256
     api_max_question_chars: int = 2000
     api_url: str | None = None
+    # None (a Settings made in code, as the tests make them): no exports are read or written, questions take torch.
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -103,6 +112,7 @@ class Settings:
             api_max_body_kb=int(_env("API_MAX_BODY_KB", "256")),
             api_max_question_chars=int(_env("API_MAX_QUESTION_CHARS", "2000")),
             api_url=_env("API_URL", "") or None,
+            cache_dir=Path(_env("CACHE_DIR", str(_default_cache_dir()))),
         )
 
     def with_(self, **changes: object) -> "Settings":

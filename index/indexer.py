@@ -29,10 +29,12 @@ class SupportProfileIndex:
         self.settings = settings
         self.embeddings: Embeddings
         if model_in_background:
-            self.embeddings = BackgroundEmbeddings(settings.embedding_model, settings.embedding_threads)
+            self.embeddings = BackgroundEmbeddings(
+                settings.embedding_model, settings.embedding_threads, settings.cache_dir
+            )
         else:
             use_cpu_threads(settings.embedding_threads)
-            self.embeddings = load_embeddings(settings.embedding_model)
+            self.embeddings = load_embeddings(settings.embedding_model, settings.cache_dir)
         self.store = ChunkStore(settings, self.embeddings, settings.embedding_model)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(settings.index_dir / "ingest.lock"))

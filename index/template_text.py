@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_WORDS = 3  # word shingles for MinHash
 MIN_WORDS = 8  # shorter passages are compared by exact hash only
@@ -92,6 +91,9 @@ def _exact_key(text: str) -> int:
 
 
 def _signatures(word_lists: list[list[str]]) -> np.ndarray:
+    # Imported here: datasketch brings scipy (0.4 s), and a question over an index whose marks are saved needs neither.
+    from datasketch import MinHash
+
     shingles = [
         [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]
         for words in word_lists

@@ -5,14 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
 from pathlib import Path
 
 from core.errors import IngestError
-from ingest.docx import load_docx
-from ingest.html import load_html
 from ingest.model import LoadedDocument
-from ingest.pdf import load_pdf
-from ingest.text import load_markdown, load_text
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt", ".md", ".markdown"}
 
@@ -45,13 +42,20 @@ def sniff_format(path: str, data: bytes) -> str:
     return "md" if suffix in {".md", ".markdown"} else "txt"
 
 
-_LOADERS: dict[str, Loader] = {
-    "pdf": load_pdf,
-    "docx": load_docx,
-    "html": load_html,
-    "md": load_markdown,
-    "txt": load_text,
+# Each format's module (and its library) is imported when a file of that format comes: PyMuPDF alone took over a
+# second of every command's start, and a question reads no file.
+_LOADERS: dict[str, tuple[str, str]] = {
+    "pdf": ("ingest.pdf", "load_pdf"),
+    "docx": ("ingest.docx", "load_docx"),
+    "html": ("ingest.html", "load_html"),
+    "md": ("ingest.text", "load_markdown"),
+    "txt": ("ingest.text", "load_text"),
 }
+
+
+def _loader(kind: str) -> Loader:
+    module, function = _LOADERS[kind]
+    return getattr(import_module(module), function)  # type: ignore[no-any-return]
 
 
 def load_file(path: Path, max_bytes: int) -> LoadedDocument:
@@ -70,7 +74,7 @@ def load_file(path: Path, max_bytes: int) -> LoadedDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(name, f"cannot be read ({exc.strerror or exc})") from exc
-    return _LOADERS[sniff_format(name, data)](name, data)
+    return _loader(sniff_format(name, data))(name, data)
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -44,3 +44,14 @@ def test_golden_retrieval_through_cli(sop_dir, tmp_path, file_format, model):
     assert all(report["status"] == "indexed" and report["chunks"] > 0 for report in reports)
 
     _assert_retrieval(load_golden(GOLDEN_DEV), ask_batch(GOLDEN_DEV, tmp_path / "index", env), f"{file_format}, {model}")
+
+
+def test_the_langchain_retriever_gives_the_search_s_passages(seed_assistant):
+    from langchain_core.retrievers import BaseRetriever
+
+    retriever = seed_assistant.langchain_retriever()
+    assert isinstance(retriever, BaseRetriever)
+    question = "Heeft Het Kristal een lift?"
+    expected = seed_assistant.retriever.retrieve(seed_assistant.retriever.read(question)).documents
+    assert [d.id for d in retriever.invoke(question)] == [d.id for d in expected]
+    assert expected[0].metadata["doc_id"] == "het-kristal"
