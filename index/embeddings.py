@@ -65,6 +65,10 @@ def _resolve(model: str) -> tuple[str, str, str]:
     return model, "", ""
 
 
+# Texts the ONNX export embeds when the model is not loaded (the lines of an answer's top passages).
+_FEW_TEXTS = 200
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """LangChain Embeddings over a sentence-transformers model, with the model's own query/passage prefixes.
 
@@ -115,7 +119,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encode([self.passage_prefix + text for text in texts])
+        prefixed = [self.passage_prefix + text for text in texts]
+        # A few lines an answer compares with its question, in a process that has not loaded the model: the export
+        # embeds them as the model does, without seconds of torch (an ingest's batches go through the model).
+        if self._model is None and self._questions is not None and len(prefixed) <= _FEW_TEXTS:
+            return self._questions.encode(prefixed).tolist()
+        return self._encode(prefixed)
 
     def embed_query(self, text: str) -> list[float]:
         if self._questions is not None:

@@ -184,7 +184,10 @@ class ExtractiveComposer:
                 )
         if not candidates:
             return [], coverage
-        similarities = self._similarities(retrieval, [c.units[c.index].text for c in candidates])
+        # Only units holding a key term (themselves or through their heading) can be quoted: only they are embedded.
+        quotable = [c for c in candidates if c.evidence.coverage > 0 or c.evidence.heading_coverage > 0]
+        measured = dict(zip(map(id, quotable), self._similarities(retrieval, [c.units[c.index].text for c in quotable])))
+        similarities = [measured.get(id(c), 0.0) for c in candidates]
         best_coverage = max(c.evidence.coverage for c in candidates)
         best_similarity = max(similarities)
         for candidate, similarity in zip(candidates, similarities):
