@@ -180,6 +180,12 @@ def test_excerpts_follow_lists_scope_and_leaning_sentences(assistant: SopAssista
     leaning = next(i for i, u in enumerate(units) if u.text.startswith("Deze besprekingen"))
     assert "groeps-/toetsbespreking gepland" in [units[i].text for i in with_context(units, leaning, 900)][0]
 
+    # A row of Kristal's facilities table comes with the table's header row, which says what its values mean.
+    units = _units_holding(assistant, "het-kristal", "Invalidetoilet nvt")
+    row = next(i for i, u in enumerate(units) if u.row and u.text.startswith("Invalidetoilet"))
+    header = [units[i].text for i in with_context(units, row, 900)][0]
+    assert header.startswith("Voorziening") and "Niet van toepassing" in header
+
 
 def test_related_words_are_compounds_and_inflections_not_first_parts() -> None:
     assert related("toilet", "invalidetoilet")

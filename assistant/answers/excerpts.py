@@ -73,7 +73,7 @@ def with_context(units: list[Excerpt], index: int, budget: int) -> list[int]:
     """The excerpt at ``index`` with what it needs to be understood:
     - after a heading or a colon, the list it announces (or the first sentence under a heading);
     - for a list item, the line that announces its list ('Grensgebied (…):' before '• Faalangst');
-    - for a table row, the rows beside it;
+    - for a table row, the rows beside it and the table's header row;
     - for a sentence, the one before when it leans on it ('Deze besprekingen …'), and the one after when that does
       or when the sentence is very short."""
     unit = units[index]
@@ -90,7 +90,15 @@ def with_context(units: list[Excerpt], index: int, budget: int) -> list[int]:
             chosen.append(index + 1)
         return chosen
     if unit.row:
-        return [i for i in (index - 1, index, index + 1) if 0 <= i < len(units) and (i == index or units[i].row)]
+        chosen = [i for i in (index - 1, index, index + 1) if 0 <= i < len(units) and (i == index or units[i].row)]
+        # The table's first row is its header ('| binnen de school | buiten de school'): a row's values mean
+        # nothing without it.
+        first = index
+        while first > 0 and units[first - 1].row and index - first < _MAX_LIST_UNITS:
+            first -= 1
+        if first < chosen[0] and len(units[first].text) + sum(len(units[i].text) for i in chosen) <= budget:
+            chosen.insert(0, first)
+        return chosen
     if unit.kind == "list_item":
         for earlier in range(index - 1, max(index - 1 - _MAX_LIST_UNITS, -1), -1):
             if units[earlier].announces:
