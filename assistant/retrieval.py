@@ -59,7 +59,8 @@ class ProfileSearch:
         self.weights = weights
         self.school_filter = school_filter
         self._vocabularies: dict[tuple[str, str], ProfileVocabulary] = {}
-        self._names: tuple[tuple[tuple[str, ...], ...], list[SchoolName], dict[str, str]] | None = None
+        # The names and labels, the key they were made for, and the manifest token they are known to match.
+        self._names: tuple[tuple[tuple[str, ...], ...], list[SchoolName], dict[str, str], str] | None = None
 
     def school_names(self) -> list[SchoolName]:
         """The indexed schools' names as questions name them, worked out again only when the schools change (with
@@ -69,12 +70,15 @@ class ProfileSearch:
     def _directory(self, profiles: dict) -> tuple[list[SchoolName], dict[str, str]]:
         """The schools' names and their labels in answers, both worked out again only when the schools change (the
         labels of 7,000 schools took 20 ms of every question)."""
-        key = tuple(sorted((doc_id, p.school, p.town, p.brin, p.type) for doc_id, p in profiles.items()))
+        token = getattr(profiles, "token", "")
         cached = self._names
+        if cached is not None and token and cached[3] == token:
+            return cached[1], cached[2]
+        key = tuple(sorted((doc_id, p.school, p.town, p.brin, p.type) for doc_id, p in profiles.items()))
         if cached is None or cached[0] != key:
             names = school_names({doc_id: SchoolRecord(*record) for doc_id, *record in key})
-            cached = (key, names, school_labels(profiles))
-            self._names = cached
+            cached = (key, names, school_labels(profiles), token)
+        self._names = (cached[0], cached[1], cached[2], token)
         return cached[1], cached[2]
 
     def read(

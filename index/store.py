@@ -80,6 +80,47 @@ class IndexedProfile:
 _PROFILE_FIELDS = {field.name for field in fields(IndexedProfile)}
 
 
+class Manifest(dict):  # type: ignore[type-arg]
+    """The indexed profiles by doc_id as of one manifest generation (``token``, unique per change): what is worked
+    out from the whole manifest (its stamp, the schools' names and labels) is kept per token, not worked out for
+    every question (10-20 ms at 7,000 schools). Changed in place, it has no token any more."""
+
+    def __init__(self, profiles: dict[str, IndexedProfile], token: str = "") -> None:
+        super().__init__(profiles)
+        self.token = token
+
+    def _changed(self) -> None:
+        self.token = ""
+
+    def __setitem__(self, key, value):  # type: ignore[no-untyped-def]
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):  # type: ignore[no-untyped-def]
+        self._changed()
+        super().__delitem__(key)
+
+    def pop(self, *args):  # type: ignore[no-untyped-def]
+        self._changed()
+        return super().pop(*args)
+
+    def popitem(self):  # type: ignore[no-untyped-def]
+        self._changed()
+        return super().popitem()
+
+    def update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._changed()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, *args):  # type: ignore[no-untyped-def]
+        self._changed()
+        return super().setdefault(*args)
+
+    def clear(self) -> None:
+        self._changed()
+        super().clear()
+
+
 class _OwnEmbeddingFunction(EmbeddingFunction[Documents]):
     """Handed to Chroma so it never falls back to its default model, which would download weights."""
 
@@ -202,13 +243,13 @@ class ChunkStore:
         metadatas = got["metadatas"] or []
         return str(metadatas[0].get("token", "")) if metadatas else ""
 
-    def profiles(self) -> dict[str, IndexedProfile]:
+    def profiles(self) -> Manifest:
         """Every indexed profile by doc_id. Read once per manifest generation: every question asks for it, and a
         full read grows with the number of schools."""
         token = self.generation()
         cached = self._cached
         if cached is not None and cached[0] == token and token:
-            return dict(cached[1])
+            return Manifest(cached[1], token)
         if cached is not None and token not in self._own_tokens:
             # Our own writes keep the cache current (a thread that reads between a write and its cache update
             # sees one of our tokens), so another process changed the index.
@@ -224,7 +265,7 @@ class ChunkStore:
             profiles[entry["doc_id"]] = IndexedProfile(**{k: v for k, v in entry.items() if k in _PROFILE_FIELDS})
         with self._cache_lock:
             self._cached = (token, profiles)
-        return dict(profiles)
+        return Manifest(profiles, token)
 
     def _bump(self, recorded: IndexedProfile | None = None, removed: str | None = None) -> None:
         """Give the manifest a new generation token. The writer's own cached manifest is updated in place when it
