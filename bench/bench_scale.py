@@ -215,7 +215,8 @@ def serve(
         chosen = [item for item in items if item["source"] == name]
         found = score_retrieval(chosen, {item["id"]: results[item["id"]] for item in chosen}, ks=(1, 5))
         golden_sets[name] = {"recall_at_1": round(found.recall[1], 3), "recall_at_5": round(found.recall[5], 3),
-                             "mrr": round(found.mrr, 3), "questions": len(chosen)}
+                             "mrr": round(found.mrr, 3), "questions": len(chosen),
+                             "mrr_per_kind": {kind: round(v["mrr"], 3) for kind, v in found.per_kind.items()}}
     scores = golden_sets.get("golden", {"recall_at_5": None, "mrr": None})
     print(json.dumps({
         "startup_parts": startup,
