@@ -8,7 +8,7 @@ INDEX ?= .sop-index
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup index bench clean
+.PHONY: run test setup index bench bench-national clean
 
 $(BIN)/sop-assistant: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ BENCH_SIZES ?= 0,200
 BENCH_FLAGS ?=
 bench: setup
 	$(BIN)/python bench/bench_scale.py --sizes $(BENCH_SIZES) $(BENCH_FLAGS)
+
+# National scale on a Chroma server (bench/national.py, bench/bench_national.py): NATIONAL_SOURCE is an embedded
+# index of real profiles (read from a copy), copied into NATIONAL_SCHOOLS schools with derived vectors.
+NATIONAL_SOURCE ?= ../runs/p13
+NATIONAL_SCHOOLS ?= 7000
+NATIONAL_WORK ?= .bench/national-$(NATIONAL_SCHOOLS)
+bench-national: setup
+	$(BIN)/python bench/bench_national.py --source $(NATIONAL_SOURCE) --work $(NATIONAL_WORK) \
+		--schools $(NATIONAL_SCHOOLS) --out $(NATIONAL_WORK)/result.json
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache

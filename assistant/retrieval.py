@@ -59,18 +59,27 @@ class ProfileSearch:
         self.weights = weights
         self.school_filter = school_filter
         self._vocabularies: dict[tuple[str, str], ProfileVocabulary] = {}
-        self._names: tuple[tuple[tuple[str, ...], ...], list[SchoolName]] | None = None
+        # The names and labels, the key they were made for, and the manifest token they are known to match.
+        self._names: tuple[tuple[tuple[str, ...], ...], list[SchoolName], dict[str, str], str] | None = None
 
     def school_names(self) -> list[SchoolName]:
         """The indexed schools' names as questions name them, worked out again only when the schools change (with
         a thousand schools that takes a few milliseconds of every question)."""
-        profiles = self.index.profiles()
-        key = tuple(sorted((doc_id, p.school, p.town, p.brin, p.type) for doc_id, p in profiles.items()))
+        return self._directory(self.index.profiles())[0]
+
+    def _directory(self, profiles: dict) -> tuple[list[SchoolName], dict[str, str]]:
+        """The schools' names and their labels in answers, both worked out again only when the schools change (the
+        labels of 7,000 schools took 20 ms of every question)."""
+        token = getattr(profiles, "token", "")
         cached = self._names
+        if cached is not None and token and cached[3] == token:
+            return cached[1], cached[2]
+        key = tuple(sorted((doc_id, p.school, p.town, p.brin, p.type) for doc_id, p in profiles.items()))
         if cached is None or cached[0] != key:
-            cached = (key, school_names({doc_id: SchoolRecord(*record) for doc_id, *record in key}))
-            self._names = cached
-        return cached[1]
+            names = school_names({doc_id: SchoolRecord(*record) for doc_id, *record in key})
+            cached = (key, names, school_labels(profiles), token)
+        self._names = (cached[0], cached[1], cached[2], token)
+        return cached[1], cached[2]
 
     def read(
         self,
@@ -100,7 +109,7 @@ class ProfileSearch:
             for rank, d in enumerate(documents[: self.k], start=1)
         ]
         schools = list(dict.fromkeys(targets + [d.metadata["doc_id"] for d in ranked]))
-        labels = school_labels(profiles)
+        labels = self._directory(profiles)[1]
         return Retrieval(
             question, ranked, self._vocabularies_of(schools, profiles), {s: labels[s] for s in schools}, tuple(vector)
         )

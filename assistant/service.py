@@ -124,14 +124,18 @@ class SopAssistant:
             self._contacts[doc_id] = contact_lines(self.index.store.chunks_of(doc_id))
         return self._contacts[doc_id]
 
-    def matrix(self, towns: list[str] | None = None, types: list[str] | None = None) -> dict[str, dict[str, Cell]]:
-        """The support matrix of the index (of the schools in ``towns`` and of ``types``, when given); each
-        school's row is worked out once per indexed version."""
+    def matrix(
+        self, towns: list[str] | None = None, types: list[str] | None = None, schools: Iterable[str] | None = None
+    ) -> dict[str, dict[str, Cell]]:
+        """The support matrix of the index (of the schools in ``towns``, of ``types`` and among the doc_ids
+        ``schools``, when given); each school's row is worked out once per indexed version."""
         wanted_towns = {town.casefold() for town in towns or []}
         wanted_types = {kind.casefold() for kind in types or []}
+        wanted = None if schools is None else set(schools)
         profiles = {
             doc_id: p for doc_id, p in self.index.profiles().items()
             if (not wanted_towns or p.town.casefold() in wanted_towns) and (not wanted_types or p.type in wanted_types)
+            and (wanted is None or doc_id in wanted)
         }
         return self._matrix_rows.matrix(profiles)
 
@@ -185,10 +189,9 @@ class SopAssistant:
             return self._none_in_scope(question, profiles)
         retrieval = self.retriever.retrieve(question)
         if question.across_schools:
-            matrix = self.matrix()
+            # Only the rows asked for: with thousands of schools every row is a file read (or worked out).
             within = question.schools or question.scope
-            if within:
-                matrix = {doc_id: row for doc_id, row in matrix.items() if doc_id in within}
+            matrix = self.matrix(schools=within) if within else self.matrix()
             statuses = matrix_statuses(question, matrix, retrieval.labels | school_labels(profiles))
             if statuses:
                 return self._matrix_answer(retrieval, statuses, profiles)
@@ -222,7 +225,7 @@ class SopAssistant:
         question = retrieval.question
         if not question.categories:
             return None
-        matrix = self.matrix()
+        matrix = self.matrix(schools=question.schools)
         statuses = [
             SchoolStatus(doc_id, retrieval.label(doc_id), category, matrix[doc_id][category])
             for category in question.categories

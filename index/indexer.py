@@ -156,6 +156,22 @@ class SupportProfileIndex:
             self._lock.release()
 
 
+# The stamp of the latest manifest generations seen (a manifest's token names its content).
+_STAMPS: dict[str, str] = {}
+
+
 def _stamp(profiles: dict[str, IndexedProfile]) -> str:
+    token = getattr(profiles, "token", "")
+    if token and token in _STAMPS:
+        return _STAMPS[token]
+    stamp = _stamp_of(profiles)
+    if token:
+        if len(_STAMPS) >= 16:
+            _STAMPS.clear()
+        _STAMPS[token] = stamp
+    return stamp
+
+
+def _stamp_of(profiles: dict[str, IndexedProfile]) -> str:
     joined = LEXICAL_FORMAT + "|" + "|".join(f"{doc_id}:{profiles[doc_id].version}" for doc_id in sorted(profiles))
     return hashlib.sha256(joined.encode()).hexdigest()[:16]

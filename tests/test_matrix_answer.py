@@ -110,6 +110,24 @@ def test_a_category_no_passage_names_is_answered_from_the_schools_matrix(index: 
     assert cli(index, "ask", "--json", "Heeft Het Kristal naschoolse opvang (BSO)?")["refused"]
 
 
+def test_a_named_schools_matrix_answer_reads_only_that_schools_row(seed_assistant, monkeypatch) -> None:  # noqa: ANN001
+    """A refusal answered from the school's matrix cells reads that school's row, not every school's: at thousands
+    of schools the whole matrix is thousands of files (or rows to work out) for one question."""
+    from assistant.matrix.cache import MatrixRows
+
+    read: list[str] = []
+    original = MatrixRows._row
+
+    def counting(self, doc_id, profiles, everyone):  # type: ignore[no-untyped-def]
+        read.append(doc_id)
+        return original(self, doc_id, profiles, everyone)
+
+    monkeypatch.setattr(MatrixRows, "_row", counting)
+    answer = seed_assistant.ask("Does Balans have experience with autism?")
+    assert not answer.refused and "Kindcentrum Balans" in answer.answer
+    assert set(read) == {"kc-balans"}
+
+
 def test_school_filter_restricts_the_matrix_answer(index: Path) -> None:
     reply = cli(index, "ask", "--json", "--school", "het-kristal", "Welke scholen hebben een invalidetoilet?")
     assert set(school_lines(reply["answer"])) == {"BS Het Kristal"}

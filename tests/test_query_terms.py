@@ -127,3 +127,33 @@ def test_asking_to_compare_names_no_topic():
     assert [t.label for t in terms] == ["dyslexie"]
     english = question_terms("Compare the gifted support of Balans versus Kristal", "", "en", {"balans", "kristal"})
     assert "compare" not in {t.label for t in english} and "versus" not in {t.label for t in english}
+
+
+def test_the_name_lookup_finds_the_keys_that_comparing_every_key_with_every_word_finds():
+    """schools_in compares a question's words with the keys that can match them (by first letter, substring and
+    prefix) instead of with every key of every school: the same keys, for typos, compounds and prefixes alike."""
+    from itertools import product
+
+    from assistant.question import schools
+
+    cores = ["Rode Eik", "Ronde Eik", "Gouden Toren", "Gouden Vuurtoren", "Kristal", "Regenboog", "Vonder",
+             "Wingerd", "Bodde", "Zonnesteen", "Kleine Akkers", "Akker"]
+    kinds = ["CBS", "OBS", "SBO", "Kindcentrum", "Basisschool", ""]
+    records = {f"{kind}-{core}-{n}".lower(): f"{kind} De {core}".strip() for n, (kind, core) in enumerate(product(kinds, cores))}
+    records.update({
+        "jan-ligthart": "Eerste Jan Ligthartschool", "driecant": "Basisschool Jan Ligthart Driecant",
+        "willibrordus": "Willibrordusschool", "mytyl": "Mytylschool Tilburg", "kc-balans": "Kindcentrum Balans",
+        "st-caecilia": "St. Caecilia", "dn-hazennest": "d’n Hazennest",
+    })
+    names = school_names(records)
+    lookup = schools._NameLookup(names)
+    questions = [
+        "wat doet t kristall met dislexie?", "Heeft kcbalans een lift?", "willibrordus alphen", "mytilschool",
+        "Jan Ligthart school", "onder de lift", "De Rode Eik of de Ronde Eik?", "vuurtoren en toren",
+        "Heeft de Kleine Akker een lift?", "zonnesteenschool", "regenbogen", "caecilia hazennest", "wingerdschool",
+        "Heeft Bode een ib'er?", "Wat is de Kristalis groep?", "zonnest", "",
+    ]
+    for question in questions:
+        words = schools._words(question)
+        joined = words + [a + b for a, b in zip(words, words[1:])]
+        assert lookup.matched_keys(joined) == {key for key in lookup.holders if schools._matches(key, joined)}, question

@@ -4,6 +4,7 @@ towns and kinds of school a question limits itself to ('Welke scholen in Tilburg
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -96,6 +97,77 @@ def _matches(key: str, words: list[str]) -> bool:
     return False
 
 
+class _NameLookup:
+    """The keys of one list of school names arranged so that a question finds the keys it names without comparing
+    every key with every word: with thousands of schools that comparison took most of a second per question. A
+    question's words are compared with the keys that begin with their letter (in rapidfuzz's batch scorer), looked
+    up as substrings and prefixes of keys; the keys found are those for which ``_matches`` holds."""
+
+    def __init__(self, names: list[SchoolName]) -> None:
+        self.holders: dict[str, list[int]] = {}
+        for number, name in enumerate(names):
+            for key in dict.fromkeys(name.keys):
+                self.holders.setdefault(key, []).append(number)
+        self.brins: dict[str, list[int]] = {}
+        for number, name in enumerate(names):
+            if name.brin:
+                self.brins.setdefault(name.brin, []).append(number)
+        long_keys = sorted(key for key in self.holders if len(key) > 4)
+        self.long_keys = long_keys
+        self.long_set = set(long_keys)
+        self.by_letter: dict[str, list[str]] = {}
+        for key in long_keys:
+            self.by_letter.setdefault(key[0], []).append(key)
+        self.own = _own_keys(names)
+
+    def matched_keys(self, words: list[str]) -> set[str]:
+        """The keys ``k`` with ``_matches(k, words)``."""
+        from rapidfuzz import process
+
+        generic = generic_name_words()
+        present = set(words)
+        found = {key for key in present if key in self.holders and len(key) <= 4}
+        for word in present:
+            if not word:
+                continue
+            bare = _without_kind(word, generic)
+            # A typo or an inflection: the same first letter, and alike enough.
+            candidates = self.by_letter.get(word[0], [])
+            if candidates:
+                cutoff = 75 if bare != word else 85
+                found.update(key for key, _, _ in process.extract(
+                    bare, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                ))
+            # A key inside a longer word ('balans' in 'kcbalans').
+            for start in range(len(word)):
+                for end in range(start + 5, len(word) + 1):
+                    if end - start < len(word) and word[start:end] in self.long_set:
+                        found.add(word[start:end])
+            # A word that starts a key ('willibrordus' for 'willibrordusschool').
+            if len(word) >= 6:
+                at = bisect.bisect_left(self.long_keys, word)
+                while at < len(self.long_keys) and self.long_keys[at].startswith(word):
+                    if len(word) >= 0.6 * len(self.long_keys[at]):
+                        found.add(self.long_keys[at])
+                    at += 1
+        return found
+
+
+# One lookup per names list: ProfileSearch keeps one list per set of indexed schools and passes it to every question.
+_LOOKUPS: dict[int, tuple[list[SchoolName], _NameLookup]] = {}
+
+
+def _lookup(names: list[SchoolName]) -> _NameLookup:
+    cached = _LOOKUPS.get(id(names))
+    if cached is not None and cached[0] is names:
+        return cached[1]
+    lookup = _NameLookup(names)
+    if len(_LOOKUPS) >= 8:
+        _LOOKUPS.clear()
+    _LOOKUPS[id(names)] = (names, lookup)
+    return lookup
+
+
 def _exact(key: str, words: list[str]) -> set[int]:
     """Where in the question a key stands as it is: one word, or two words written apart ('ligthart school')."""
     return {i for i, word in enumerate(words) if word == key or (i + 1 < len(words) and word + words[i + 1] == key)}
@@ -112,10 +184,13 @@ def towns_in(question: str, towns: Iterable[str], loose: bool = False) -> list[s
     a word that says where ('scholen in tilburg'), since some towns are also words ('Best', 'Son', 'Echt'); ``loose``
     (telling namesake schools apart: 'willibrordus alphen') takes the town however it is written."""
     flat = " ".join(question.replace("-", " ").split())
+    lowered = flat.lower()
     found = []
     for town in towns:
         words = town.replace("-", " ").split()
-        if not words:
+        # Most of thousands of towns share no word with the question: they are passed over before any pattern is
+        # built (Python keeps 512 compiled patterns; two per town and question were compiled again every time).
+        if not words or not all(word.lower() in lowered for word in words):
             continue
         phrase = r"\s+".join(re.escape(word) for word in words)
         capital = re.search(rf"(?<![\w’'-]){phrase}(?![\w’'-])", flat, re.IGNORECASE if loose else 0)
@@ -138,13 +213,18 @@ def schools_in(question: str, names: list[SchoolName]) -> list[str]:
     words = _words(question)
     # 'Jan Ligthart school' names the Eerste Jan Ligthartschool: two words may stand for one.
     joined = words + [a + b for a, b in zip(words, words[1:])]
-    own = _own_keys(names)
+    lookup = _lookup(names)
+    own = lookup.own
+    named_keys = lookup.matched_keys(joined)
+    # Only a school with a key the question names, or its BRIN, can be named: the others are not looked at.
+    candidates = {number for key in named_keys for number in lookup.holders[key]}
+    candidates.update(number for word in words for number in lookup.brins.get(word, []))
     found: list[tuple[int, str, set[int], set[int]]] = []
-    for name in names:
+    for name in (names[number] for number in sorted(candidates)):
         if name.brin and name.brin in words:
             found.append((words.index(name.brin), name.doc_id, {words.index(name.brin)}, set()))
             continue
-        matched = [key for key in name.keys if _matches(key, joined)]
+        matched = [key for key in name.keys if key in named_keys]
         # A long name is named by all its words but one ('Jan Ligthart' for Basisschool Jan Ligthart Driecant).
         enough = len(matched) == len(name.keys) or (len(name.keys) >= 3 and len(matched) >= len(name.keys) - 1)
         if enough:
