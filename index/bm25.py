@@ -41,8 +41,10 @@ class Bm25:
         # bm25s takes the mean of the lengths the same way (numpy, float64).
         self.average = self.lengths.mean() if len(self.lengths) else 0.0
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        """The summed score per chunk (float32, as bm25s); a token given twice counts twice."""
+    def scores(self, tokens: list[str], ranges: list[tuple[int, int]] | None = None) -> np.ndarray:
+        """The summed score per chunk (float32, as bm25s); a token given twice counts twice. With ``ranges`` (row
+        ranges [start, end), e.g. one school's chunks), only those rows are scored, the others stay 0: the same
+        scores there, with the corpus-wide weights, without working out every chunk of the index."""
         chunks = self.counts.shape[0]
         total = np.zeros(chunks, dtype=np.float32)
         for token in tokens:
@@ -50,8 +52,13 @@ class Bm25:
             if token_id is None or not chunks:
                 continue
             rows, frequency = self._frequency(token_id, chunks)
+            found = len(rows)
+            if ranges is not None and found:  # rows come sorted: each range is one slice of them
+                cuts = [(np.searchsorted(rows, start), np.searchsorted(rows, end)) for start, end in ranges]
+                rows = np.concatenate([rows[a:b] for a, b in cuts])
+                frequency = np.concatenate([frequency[a:b] for a, b in cuts])
             if len(rows):
-                total[rows] += self._row_scores(frequency.astype(np.float32), rows, chunks)
+                total[rows] += self._row_scores(frequency.astype(np.float32), rows, chunks, found)
         return total
 
     def _frequency(self, token_id: int, chunks: int) -> tuple[np.ndarray, np.ndarray]:
@@ -72,10 +79,9 @@ class Bm25:
         rows = np.flatnonzero(frequency)
         return rows, frequency[rows]
 
-    def _row_scores(self, frequency: np.ndarray, rows: np.ndarray, chunks: int) -> np.ndarray:
+    def _row_scores(self, frequency: np.ndarray, rows: np.ndarray, chunks: int, found: int) -> np.ndarray:
         # The operations of bm25s's _score_idf_lucene and _score_tfc_robertson, in its types: the idf stored as
-        # float32, the term part in float64, their product stored as float32.
-        found = len(rows)
+        # float32, the term part in float64, their product stored as float32. ``found``: the chunks holding the token.
         idf = np.float32(math.log(1 + (chunks - found + 0.5) / (found + 0.5)))
         term = frequency / (K1 * ((1 - B) + B * self.lengths[rows] / self.average) + frequency)
         return (idf * term).astype(np.float32)

@@ -230,6 +230,13 @@ class LexicalIndex:
         if not self.ids or not any(tokens for tokens, _ in weighted):
             return {}
         scores = np.zeros(len(self.ids))
+        # Rows are in doc_id order, so the asked schools' chunks are a few ranges: only those are scored.
+        ranges = None
+        if doc_ids:
+            ranges = [
+                (int(np.searchsorted(self.doc_ids, doc_id, "left")), int(np.searchsorted(self.doc_ids, doc_id, "right")))
+                for doc_id in sorted(set(doc_ids))
+            ]
         seen: set[str] = set()
         for tokens, weight in weighted:
             # A token repeated within a group counts repeatedly (several glossary terms agreeing on it), but a
@@ -237,7 +244,7 @@ class LexicalIndex:
             tokens = [token for token in tokens if token not in seen]
             seen.update(tokens)
             if tokens:
-                scores = scores + weight * self._bm25.scores(tokens)
+                scores = scores + weight * self._bm25.scores(tokens, ranges)
         if doc_ids:
             scores = np.where(np.isin(self.doc_ids, doc_ids), scores, 0.0)
         hits = np.nonzero(scores > 0)[0]

@@ -193,3 +193,24 @@ def documents_text(documents: list[DocumentWords], chunk_id: str) -> str:
         if chunk_id in document.ids:
             return " ".join(document.words[document.ids.index(chunk_id)])
     raise KeyError(chunk_id)
+
+
+def test_scores_within_schools_are_those_of_the_whole_index_there() -> None:
+    """Scoring only the asked schools' rows gives, bit for bit, the scores the whole index gives those chunks."""
+    ids, doc_ids, words = [], [], []
+    texts = {
+        "a-school": ["Heeft de school een lift en een invalidetoilet?", "Dyslexie: extra leestijd en voorlezen."],
+        "b-school": ["De lift is kapot.", "Leerlingen met dyslexie krijgen een dyslexieverklaring.", "Rots en Water"],
+        "c-school": ["Geen lift, wel een invalide toilet.", "Hoogbegaafde leerlingen gaan naar de plusklas."],
+    }
+    for doc_id, chunks in texts.items():
+        for number, text in enumerate(chunks):
+            ids.append(f"{doc_id}:v:{number}")
+            doc_ids.append(doc_id)
+            words.append(words_of(text))
+    index = LexicalIndex.from_words(ids, doc_ids, words)
+    for question in ("lift invalidetoilet", "dislexie", "plusklas hoogbegaafd", "rots water lift"):
+        whole = index.scores(question)
+        for within in (["b-school"], ["a-school", "c-school"], ["c-school", "a-school", "b-school"]):
+            expected = {chunk_id: score for chunk_id, score in whole.items() if chunk_id.split(":")[0] in within}
+            assert index.scores(question, within) == expected, (question, within)
