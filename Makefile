@@ -26,9 +26,12 @@ index: setup
 run: index
 	SOP_INDEX_DIR=$(INDEX) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
 
+# Two workers, each taking whole modules, the heavy ones first (tests/conftest.py): most tests wait on processes and
+# servers, so a second worker fills the idle core. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Speed and size for the two real SOPs plus BENCH_SIZES synthetic schools (bench/corpus.py); figures in
 # bench/RESULTS.md. The full run: make bench BENCH_SIZES=0,10,100,200,1000 BENCH_FLAGS=--server

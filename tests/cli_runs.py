@@ -18,10 +18,18 @@ def cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
 
 
+def worker_threads() -> int:
+    """The cores of this test worker: all of them alone, an equal share beside other pytest-xdist workers (model
+    threads beyond the cores wait on each other and make every worker slower)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment of a user with no hub access and the default model; Chroma server only when asked."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SOP_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", SOP_EMBEDDING_MODEL=MODEL)
+    env.update(SOP_INGEST_THREADS=str(worker_threads()), SOP_LLM_THREADS=str(worker_threads()))
     env.update(extra)
     return env
 
@@ -30,9 +38,9 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 600) -> subpr
     return subprocess.run(cli() + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def ingest(paths: list[Path], index: Path, env: dict[str, str]) -> list[dict]:
+def ingest(paths: list[Path], index: Path, env: dict[str, str], timeout: float = 600) -> list[dict]:
     """``ingest --json``: one report per file; fails the test on a non-zero exit."""
-    done = run_cli(["ingest", *map(str, paths), "--index", str(index), "--json"], env)
+    done = run_cli(["ingest", *map(str, paths), "--index", str(index), "--json"], env, timeout)
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 

@@ -93,3 +93,10 @@ def examples_assistant(examples_index: Path):  # noqa: ANN201
     from assistant.service import SopAssistant
 
     return SopAssistant(settings_for(examples_index))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``heavy`` (minutes of set-up) first. ``make test`` runs two workers that take whole modules in
+    this order (``--dist loadfile --no-loadscope-reorder``): one spends those minutes while the other runs the rest,
+    instead of the longest set-up starting last."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)

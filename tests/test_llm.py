@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_runs import cli_env, ingest
+from cli_runs import cli_env, ingest, worker_threads
 from conftest import EXAMPLES, GOLDEN_DEV, ROOT
 from langchain_core.documents import Document
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -27,6 +27,9 @@ from assistant.retrieval import Retrieval
 from assistant.service import SopAssistant
 from core.config import Settings
 from core.errors import ModelError, UsageError
+
+# Installing llama.cpp and its model is the second-longest set-up: it starts first, beside the rest (conftest.py).
+pytestmark = pytest.mark.heavy
 
 # Failures of pip that mean the registry could not be reached (then the module is skipped, not failed).
 _UNREACHABLE = re.compile(
@@ -194,15 +197,16 @@ def llm_model() -> Path:
     return Path(install.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def llm_server(llm_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(base URL, model name) of a llama.cpp server started for this session and stopped by its PID at the end."""
+    """(base URL, model name) of a llama.cpp server started for this module and stopped by its PID at its end (its
+    3.5 GB are not held while the rest of the suite runs)."""
     model = llm_model
     run_dir = tmp_path_factory.mktemp("llm-server")
     port = _free_port()
     server = ROOT / "scripts" / "llm-server.sh"
     subprocess.run(["bash", str(server), "start", str(port), str(run_dir), str(model)], check=True,
-                   env={**os.environ, "LLM_THREADS": "2"})
+                   env={**os.environ, "LLM_THREADS": str(worker_threads())})
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 180

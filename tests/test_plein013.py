@@ -20,12 +20,16 @@ from assistant.evaluation import cited_schools, load_golden, score_answers, scor
 
 MATRIX_DEV = SHARED / "eval" / "matrix_plein013_dev.json"
 TABLE = list(csv.DictReader((DATA / "plein013_schools.csv").open(encoding="utf-8")))
+# Indexing 79 profiles is the longest set-up of the suite: it starts first, beside the rest (conftest.py).
+pytestmark = pytest.mark.heavy
+# Ten minutes alone on two cores; beside another test worker it takes longer.
+_REGION_INGEST_TIMEOUT = 2400
 
 
 @pytest.fixture(scope="module")
 def region_index(plein013_dir: Path, sop_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("plein013-index")
-    reports = ingest([plein013_dir, *(SOP_DIR / name for name in SEED_PDFS)], folder, cli_env())
+    reports = ingest([plein013_dir, *(SOP_DIR / name for name in SEED_PDFS)], folder, cli_env(), _REGION_INGEST_TIMEOUT)
     assert [r for r in reports if r["status"] != "indexed"] == []
     return folder
 
