@@ -26,10 +26,12 @@ def worker_threads() -> int:
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    """The environment of a user with no hub access and the default model; Chroma server only when asked."""
+    """The environment of a user with no hub access and the default model, its model threads this worker's share of
+    the cores; Chroma server only when asked."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SOP_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", SOP_EMBEDDING_MODEL=MODEL)
-    env.update(SOP_INGEST_THREADS=str(worker_threads()), SOP_LLM_THREADS=str(worker_threads()))
+    threads = str(worker_threads())
+    env.update(SOP_INGEST_THREADS=threads, SOP_LLM_THREADS=threads)
     env.update(extra)
     return env
 
