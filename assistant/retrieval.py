@@ -4,16 +4,17 @@ cold ``ask``, which needs none of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
 
 from assistant.directory import school_labels
+from assistant.passage_scorer import PassageScorer, QuestionTerms, load_passage_scorer, passage_features
 from assistant.question.model import Question
 from assistant.question.reading import read_question
 from assistant.question.schools import SchoolName, SchoolRecord, school_names
 from assistant.vocabulary import ProfileVocabulary
-from index.hybrid import FusionWeights, fuse
+from index.hybrid import Fused, FusionWeights, fuse
 from index.indexer import SupportProfileIndex
 
 # How many candidates each ranking contributes before fusion.
@@ -52,8 +53,11 @@ class ProfileSearch:
         k: int = 10,
         weights: FusionWeights | None = None,
         school_filter: list[str] | None = None,
+        scorer: PassageScorer | None = None,
     ) -> None:
         self.index = index
+        # None: the model in SOP_PASSAGE_SCORER, else the shipped one.
+        self.scorer = scorer or load_passage_scorer(index.settings.passage_scorer)
         self.k = k
         # None: the weights measured for the index's embedding model.
         self.weights = weights
@@ -101,7 +105,7 @@ class ProfileSearch:
         profiles = self.index.profiles()
         targets = list(question.schools)
         vector = self.index.embeddings.embed_query(question.search_text)
-        documents = self._search(question.search_text, vector, targets or list(question.scope) or None, profiles)
+        documents = self._search(question, vector, targets or list(question.scope) or None, profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
         ranked = [
@@ -124,7 +128,40 @@ class ProfileSearch:
             found[doc_id] = self._vocabularies[key]
         return found
 
-    def _search(self, query: str, vector: list[float], doc_ids: list[str] | None, profiles: dict) -> list[Document]:
+    def passage_candidates(self, question: Question) -> list[tuple[Document, tuple[float, ...]]]:
+        """The fused candidates the passage scorer reorders, in fused order, with their features (for fitting it)."""
+        profiles = self.index.profiles()
+        vector = self.index.embeddings.embed_query(question.search_text)
+        targets = list(question.schools) or list(question.scope) or None
+        found = self._fused(question.search_text, vector, targets, profiles)[: self.scorer.depth]
+        return list(zip([doc for doc, _ in found], self._features(question, found)))
+
+    def _search(
+        self, question: Question, vector: list[float], doc_ids: list[str] | None, profiles: dict
+    ) -> list[Document]:
+        """The fused candidates, the top ``depth`` of them in the passage scorer's order, with its probability as
+        their score (the rest below, in fused order)."""
+        found = self._fused(question.search_text, vector, doc_ids, profiles)
+        depth = self.scorer.depth
+        probabilities = [self.scorer.probability(f) for f in self._features(question, found)]
+        head = sorted(zip((doc for doc, _ in found[:depth]), probabilities), key=lambda pair: -pair[1])
+        floor = min(probabilities, default=1.0)
+        edge = max(found[depth][1].score, 1e-9) if len(found) > depth else 1.0
+        tail = [(doc, floor * fused.score / edge) for doc, fused in found[depth:]]
+        return [
+            Document(page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)}, id=doc.id)
+            for doc, score in head + tail
+        ]
+
+    def _features(self, question: Question, found: list[tuple[Document, Fused]]) -> list[tuple[float, ...]]:
+        depth = self.scorer.depth
+        terms = QuestionTerms(question)
+        return [passage_features(doc, fused, rank, depth, terms) for rank, (doc, fused) in enumerate(found[:depth])]
+
+    def _fused(
+        self, query: str, vector: list[float], doc_ids: list[str] | None, profiles: dict
+    ) -> list[tuple[Document, Fused]]:
+        """Both rankings fused, template text ranked below the school's own, best first."""
         lexical = self.index.lexical(profiles)
         top_lexical = lexical.scores(query, doc_ids, limit=_CANDIDATES)
         dense_hits = self.index.store.search(vector, _CANDIDATES, doc_ids)
@@ -136,17 +173,16 @@ class ProfileSearch:
             for doc in self.index.store.get(missing):
                 by_id[str(doc.id)] = doc
         weights = self.weights or FusionWeights.for_model(self.index.settings.embedding_model)
-        ranked = fuse(top_lexical, dense_scores, weights)
-        found = [(by_id[chunk_id], score) for chunk_id, score in ranked if chunk_id in by_id]
-        marked = self.index.with_template_marks([doc for doc, _ in found], profiles)
+        ranked = [(by_id[chunk_id], fused) for chunk_id, fused in fuse(top_lexical, dense_scores, weights) if chunk_id in by_id]
+        marked = self.index.with_template_marks([doc for doc, _ in ranked], profiles)
         # Template text answers what the region writes, not what this school does: it ranks below the school's own.
         penalty = self.index.settings.template_penalty
-        scored = [(doc, score * (1 - penalty * float(doc.metadata.get("template_share", 0.0)))) for doc, (_, score) in zip(marked, found)]
-        scored.sort(key=lambda pair: -pair[1])
-        return [
-            Document(page_content=doc.page_content, metadata={**doc.metadata, "score": round(score, 4)}, id=doc.id)
-            for doc, score in scored
+        scored = [
+            (doc, replace(fused, score=fused.score * (1 - penalty * float(doc.metadata.get("template_share", 0.0)))))
+            for doc, (_, fused) in zip(marked, ranked)
         ]
+        scored.sort(key=lambda pair: -pair[1].score)
+        return scored
 
 
 def _balanced(documents: list[Document], doc_ids: list[str]) -> list[Document]:

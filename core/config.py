@@ -16,6 +16,7 @@
 | SOP_TOP_K | 10 | passages returned per question |
 | SOP_TEMPLATE_PENALTY | 0.3 | how far a passage of template (regional) text ranks below the school's own: its score times 1 - penalty × template share |
 | SOP_UNIT_SCORER | unset | the extractive answer's unit scorer (a JSON of scripts/fit_unit_scorer.py); unset: the shipped one |
+| SOP_PASSAGE_SCORER | unset | retrieval's passage scorer (a JSON of scripts/fit_passage_scorer.py); unset: the shipped one |
 | SOP_MAX_FILE_MB | 100 | larger files are refused at ingest (and at upload) |
 | SOP_MAX_UPLOAD_FILES | 20 | most files one upload may hold |
 | SOP_MAX_UPLOAD_MB | 200 | most megabytes one upload may hold in all |
@@ -69,6 +70,7 @@ class Settings:
     top_k: int = 10
     template_penalty: float = 0.3
     unit_scorer: Path | None = None
+    passage_scorer: Path | None = None
     max_file_mb: int = 100
     max_upload_files: int = 20
     max_upload_mb: int = 200
@@ -102,6 +104,7 @@ class Settings:
             top_k=int(_env("TOP_K", "10")),
             template_penalty=float(_env("TEMPLATE_PENALTY", "0.3")),
             unit_scorer=Path(_env("UNIT_SCORER", "")) if _env("UNIT_SCORER", "") else None,
+            passage_scorer=Path(_env("PASSAGE_SCORER", "")) if _env("PASSAGE_SCORER", "") else None,
             max_file_mb=int(_env("MAX_FILE_MB", "100")),
             max_upload_files=int(_env("MAX_UPLOAD_FILES", "20")),
             max_upload_mb=int(_env("MAX_UPLOAD_MB", "200")),

@@ -34,13 +34,22 @@ def _scaled(scores: dict[str, float]) -> dict[str, float]:
     return {key: (value - low) / span for key, value in scores.items()}
 
 
-def fuse(lexical: dict[str, float], dense: dict[str, float], weights: FusionWeights) -> list[tuple[str, float]]:
+@dataclass(frozen=True)
+class Fused:
+    """A chunk's fused score and the two scaled scores it mixes (the passage scorer weighs them apart)."""
+
+    score: float
+    lexical: float
+    dense: float
+
+
+def fuse(lexical: dict[str, float], dense: dict[str, float], weights: FusionWeights) -> list[tuple[str, Fused]]:
     """Chunk ids with their fused score, best first."""
     lexical_top = max(lexical.values(), default=0.0)
     lexical_scaled = {key: value / lexical_top for key, value in lexical.items()} if lexical_top > 0 else {}
     dense_scaled = _scaled(dense)
-    fused = {
-        key: weights.lexical * lexical_scaled.get(key, 0.0) + weights.dense * dense_scaled.get(key, 0.0)
-        for key in set(lexical_scaled) | set(dense_scaled)
-    }
-    return sorted(fused.items(), key=lambda item: item[1], reverse=True)
+    fused = {}
+    for key in set(lexical_scaled) | set(dense_scaled):
+        lexical_part, dense_part = lexical_scaled.get(key, 0.0), dense_scaled.get(key, 0.0)
+        fused[key] = Fused(weights.lexical * lexical_part + weights.dense * dense_part, lexical_part, dense_part)
+    return sorted(fused.items(), key=lambda item: item[1].score, reverse=True)

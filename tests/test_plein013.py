@@ -41,13 +41,14 @@ def schools(region_index: Path) -> dict[str, dict]:
     return json.loads(done.stdout)
 
 
-# Fold B is measured with the unit scorer fitted on fold A (the shipped one was fitted on fold B).
+# Fold B is measured with the unit and passage scorers fitted on fold A (the shipped ones were fitted on fold B).
 FOLD_A_SCORER = DATA / "unit_scorer_fold_a.json"
+FOLD_A_PASSAGE_SCORER = DATA / "passage_scorer_fold_a.json"
 
 
 @pytest.fixture(scope="module")
 def golden_run(region_index: Path) -> tuple[list[dict], dict[str, dict]]:
-    env = cli_env(SOP_UNIT_SCORER=str(FOLD_A_SCORER))
+    env = cli_env(SOP_UNIT_SCORER=str(FOLD_A_SCORER), SOP_PASSAGE_SCORER=str(FOLD_A_PASSAGE_SCORER))
     return load_golden(GOLDEN_PLEIN013), ask_batch(GOLDEN_PLEIN013, region_index, env)
 
 
@@ -70,12 +71,12 @@ def test_no_answer_cites_a_school_the_question_is_not_about(golden_run) -> None:
 
 
 def test_fold_b_quality_floors(golden_run) -> None:
-    """Floors at what this version measures with the unit scorer fitted on fold A (2026-12-03: R@5 0.83, MRR 0.67,
+    """Floors at what this version measures with the scorers fitted on fold A (2026-12-04: R@5 0.83, MRR 0.68,
     quoting 0.54, 3 of 4 unanswerable refused, 1 answerable refused), so a change that loses ground on the real
     profiles fails; the targets of the generalisation issue are higher."""
     items, results = golden_run
     retrieval, answers = score_retrieval(items, results), score_answers(items, results)
-    assert retrieval.recall[5] >= 0.78 and retrieval.mrr >= 0.62, retrieval
+    assert retrieval.recall[5] >= 0.78 and retrieval.mrr >= 0.64, retrieval
     assert answers.quotes_evidence >= 0.47, answers.not_quoting
     assert answers.unanswerable_refused >= 3 and len(answers.answerable_refused) <= 2, answers
 

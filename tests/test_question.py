@@ -11,7 +11,7 @@ import pytest
 
 from assistant.question import categories, conversation, glossary, kinds, language, schools, terms
 from assistant.question.reading import read_question
-from assistant.question.schools import school_names
+from assistant.question.schools import SchoolRecord, school_names
 from assistant.service import SopAssistant
 
 # Each analysis and how often one ask may run it: the schools a text names are looked up for the question and, for a
@@ -75,3 +75,19 @@ def test_the_school_filter_limits_the_schools_a_question_is_about() -> None:
     names = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
     assert read_question("Heeft de school een lift?", [], names, ["kc-balans"]).schools == ("kc-balans",)
     assert read_question("Heeft Het Kristal een lift?", [], names, ["kc-balans"]).schools == ("kc-balans",)
+
+
+def test_the_words_that_name_the_school_are_no_key_terms() -> None:
+    """The kind, name and town that say which school (and a misspelt compound of its name) are out of the search
+    text and out of the key terms an answer is scored on: every passage of the school holds them."""
+    names = school_names({
+        "zs": SchoolRecord("SBO De Zevensprong", "Breda", "12AB", "sbo"),
+        "mg": SchoolRecord("Mariagaarde", "Hoeven", "34CD", "basisschool"),
+    })
+    named = read_question("Hoe werkt de zorgstructuur op SBO De Zevensprong in Breda?", [], names)
+    assert named.schools == ("zs",)
+    assert "zorgstructuur" in {t.label for t in named.terms}
+    assert not {"sbo", "zevensprong", "breda"} & {t.label for t in named.terms}
+    misspelt = read_question("Heeft de margaardschool een lift?", [], names)
+    assert misspelt.schools == ("mg",)
+    assert [t.label for t in misspelt.terms] == ["lift"] and "margaardschool" not in misspelt.search_text

@@ -117,3 +117,10 @@ def unit_scorer_model() -> dict[str, Any]:
     """The extractive answer's unit scorer: feature names, fitted weights and thresholds, and the fold it was
     fitted on (written by scripts/fit_unit_scorer.py)."""
     return _json("unit_scorer.json")
+
+
+@lru_cache(maxsize=1)
+def passage_scorer_model() -> dict[str, Any]:
+    """Retrieval's passage scorer: feature names, fitted weights, the depth it reorders, and the fold it was fitted
+    on (written by scripts/fit_passage_scorer.py)."""
+    return _json("passage_scorer.json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.data import generic_name_words
 from assistant.question.categories import asks_across_schools, categories_in
 from assistant.question.conversation import leans_on_earlier, previous_question
 from assistant.question.glossary import search_words
@@ -58,6 +59,8 @@ def read_question(
     language = detect_language(without_school_names(text, names, named))
     asked = f"{text} {earlier}" if earlier else text
     search = without_school_names(asked, names, schools)
+    # The words that name a school ('mytilschool', its town) are no key terms of its answer either.
+    name_words = _name_words(names, schools) | (_bare_words(asked) - _bare_words(search) - generic_name_words())
     search = f"{search} {search_words(search, english=language != 'nl')}"
     return Question(
         text=text,
@@ -71,7 +74,7 @@ def read_question(
         scope=scope,
         unknown_school=None if schools or towns or types else next(iter(school_names_in(text)), None),
         kind=asked_kind(text),
-        terms=tuple(question_terms(text, earlier, language, _name_words(names, schools))),
+        terms=tuple(question_terms(text, earlier, language, name_words)),
         categories=categories_in(text),
         across_schools=asks_across_schools(text) or (bool(previous) and asks_across_schools(previous)),
         search_text=" ".join(search.split()),
@@ -96,8 +99,15 @@ def _town_not_indexed(text: str, indexed_towns: list[str]) -> tuple[str, ...]:
     return ()
 
 
+def _bare_words(text: str) -> set[str]:
+    return {word.lower().strip("’'-?!.,;:()") for word in text.split()}
+
+
 def _name_words(names: list[SchoolName], doc_ids: Sequence[str]) -> set[str]:
-    """The words (and their stems) of the names of the schools a question is about: no key terms of its answer."""
-    school_names = [name.school for name in names if name.doc_id in doc_ids] + list(doc_ids)
+    """The words (and their stems) of the names of the schools a question is about, with their towns and BRINs
+    (as ``without_school_names`` takes them out of the search text): no key terms of its answer."""
+    school_names = [
+        part for name in names if name.doc_id in doc_ids for part in (name.school, name.town, name.brin) if part
+    ] + list(doc_ids)
     words = {word for name in school_names for word in re.findall(r"[\w’']+", name.lower().replace("-", " "))}
     return words | {stem for name in school_names for stem in analyse(name.replace("-", " "))}

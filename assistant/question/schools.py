@@ -64,6 +64,10 @@ def school_names(schools: Mapping[str, SchoolRecord | str]) -> list[SchoolName]:
     return names
 
 
+# How like a key the part of a word before a kind of school must be to name it ('mytil' of 'mytilschool').
+_COMPOUND_LIKENESS = 75
+
+
 def _without_kind(word: str, generic: frozenset[str]) -> str:
     """A compound's part before a generic word it ends in ('ligthart' of 'Ligthartschool'): people write
     'Jan Ligthart' for the Eerste Jan Ligthartschool as they write it for Jan Ligthart Driecant."""
@@ -90,7 +94,7 @@ def _matches(key: str, words: list[str]) -> bool:
     for word in words:
         bare = _without_kind(word, generic)
         likeness = fuzz.ratio(key, bare)
-        if key[0] == word[:1] and likeness >= (75 if bare != word else 85):
+        if key[0] == word[:1] and likeness >= (_COMPOUND_LIKENESS if bare != word else 85):
             return True
         if (len(word) > len(key) and key in word) or (key.startswith(word) and len(word) >= max(6, 0.6 * len(key))):
             return True
@@ -279,9 +283,12 @@ def without_school_names(question: str, names: list[SchoolName], doc_ids: list[s
     def is_name(word: str) -> bool:
         word = word.lower().strip("’'-?!.,;:()")
         bare = _without_kind(word, generic)
-        # Stricter than detection: 'Kristalis groep' is a topic of Het Kristal, not its name.
+        # Stricter than detection: 'Kristalis groep' is a topic of Het Kristal, not its name. A word that ends in a
+        # kind of school is a name for sure, and may be misspelt as much as detection allows ('mytilschool').
         return word in generic or word in places or any(
-            bare == key or fuzz.ratio(key, bare) >= 90 for key in keys
+            bare == key or fuzz.ratio(key, bare) >= 90
+            or (bare != word and key[:1] == bare[:1] and fuzz.ratio(key, bare) >= _COMPOUND_LIKENESS)
+            for key in keys
         )
 
     return " ".join(word for word in question.split() if not is_name(word))

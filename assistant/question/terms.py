@@ -97,7 +97,10 @@ def _terms_of(text: str, language: Language, weight: float, school_words: set[st
     terms: list[Term] = []
     consumed: set[str] = set()
     for match in phrase_matches(text, english=language != "nl"):
-        consumed.update(words_of(match.found))
+        found = words_of(match.found)
+        consumed.update(found)
+        if found and all(word in school_words for word in found):
+            continue  # 'SBO' of 'SBO Noorderlicht' names the school, not what is asked about it
         stems = tuple(dict.fromkeys(s for s in (_stems(form) for form in match.forms) if s))
         if stems:
             terms.append(Term(match.label, stems, weight, own))
