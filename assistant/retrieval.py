@@ -96,7 +96,8 @@ class ProfileSearch:
         """The question read over the indexed schools' names, within ``schools`` (else the retriever's filter),
         ``towns`` and ``types``."""
         return read_question(
-            text, history or [], self.school_names(), schools or self.school_filter or [], towns or [], types or []
+            text, history or [], self.school_names(), schools or self.school_filter or [], towns or [], types or [],
+            self.index.lexical(self.index.profiles()).words,
         )
 
     def retrieve(self, question: Question) -> Retrieval:

@@ -36,6 +36,15 @@ def test_a_school_named_exactly_is_not_also_its_look_alike():
     assert schools_in("de gouden vuurtorn", many) == ["rkbs-de-gouden-vuurtoren"]
 
 
+def test_a_word_no_profile_uses_may_be_a_name_one_letter_off():
+    names = school_names({"sbo-het-anker": "SBO Het Anker", "obs-de-pluim": "OBS De Pluim"})
+    known = {"ander", "lokaal", "lift", "heeft"}
+    assert schools_in("Heeft Het Ankor een lift?", names, known) == ["sbo-het-anker"]
+    # 'ander' is a word of the profiles, not a typo of 'Anker'; without the profiles' words no name is guessed so far.
+    assert schools_in("Is er een ander lokaal?", names, known) == []
+    assert schools_in("Heeft Het Ankor een lift?", names) == []
+
+
 def test_abbreviations_expand_both_ways():
     assert "medezeggenschapsraad" in search_words("Welke rol heeft de MR?", english=False)
     assert "ib" in search_words("Hoeveel intern begeleiders zijn er?", english=False).split()

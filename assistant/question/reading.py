@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from assistant.data import generic_name_words
 from assistant.question.categories import asks_across_schools, categories_in
@@ -25,11 +26,13 @@ def read_question(
     school_filter: Sequence[str] = (),
     towns: Sequence[str] = (),
     types: Sequence[str] = (),
+    known_words: AbstractSet[str] = frozenset(),
 ) -> Question:
     """Analyse a question with its conversation (earlier questions, oldest first) over the indexed schools' names;
-    ``school_filter``, ``towns`` and ``types`` limit the schools it can be about (the user's choice)."""
+    ``school_filter``, ``towns`` and ``types`` limit the schools it can be about (the user's choice).
+    ``known_words`` are the words (stems) the profiles use: a word outside them may be a misspelt name."""
     history = tuple(history)
-    named = schools_in(text, names)
+    named = schools_in(text, names, known_words)
     # A town or kind of school the question names limits it as the user's filter does, unless it names its school.
     indexed_towns = sorted({n.town for n in names if n.town})
     spelling = {town.casefold(): town for town in indexed_towns}
@@ -48,7 +51,7 @@ def read_question(
     about = named
     if not about:
         # A follow-up that names no school is about the school of the conversation.
-        about = next((found for found in (schools_in(q, names) for q in reversed(history)) if found), [])
+        about = next((found for found in (schools_in(q, names, known_words) for q in reversed(history)) if found), [])
     allowed = list(school_filter)
     schools = [s for s in about if not allowed or s in allowed] or allowed
     if towns or types:

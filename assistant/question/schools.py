@@ -7,13 +7,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from assistant.data import generic_name_words, school_type_patterns
+from index.lexical import analyse
 
 _WORD = re.compile(r"[\w’'-]+")
 # A name's key this long that no other school's name has names the school on its own ('Driecant').
@@ -64,8 +65,22 @@ def school_names(schools: Mapping[str, SchoolRecord | str]) -> list[SchoolName]:
     return names
 
 
-# How like a key the part of a word before a kind of school must be to name it ('mytil' of 'mytilschool').
+# How like a key a question's word must be to name it (rapidfuzz's ratio): the part of a word before a kind of
+# school ('mytil' of 'mytilschool'); a word no profile uses, one letter off in five ('chair' for 'chayr'); any other.
 _COMPOUND_LIKENESS = 75
+_UNKNOWN_WORD_LIKENESS = 80
+_WORD_LIKENESS = 85
+
+
+def _likeness_needed(word: str, bare: str, known: AbstractSet[str]) -> int:
+    if bare != word:
+        return _COMPOUND_LIKENESS
+    if known and word not in known:
+        stems = analyse(word)
+        # A stop word has no stems and is no name.
+        if stems and not any(stem in known for stem in stems):
+            return _UNKNOWN_WORD_LIKENESS
+    return _WORD_LIKENESS
 
 
 def _without_kind(word: str, generic: frozenset[str]) -> str:
@@ -83,18 +98,19 @@ def _compound_kinds(generic: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted((g for g in generic if len(g) >= 6), key=len, reverse=True))
 
 
-def _matches(key: str, words: list[str]) -> bool:
+def _matches(key: str, words: list[str], known: AbstractSet[str] = frozenset()) -> bool:
     if len(key) <= 4:
         return key in words
     generic = generic_name_words()
     # Typos and inflections ('kristall', 'kristals', 'balans' in 'kcbalans'); a compound's first part for the whole
     # ('willibrordus' for 'Willibrordusschool'). A typo rarely hits the first letter: without that check 'onder'
     # would be 'Vonder'. A word that ends in a kind of school is a name for sure, and may be misspelt more
-    # ('mytilschool').
+    # ('mytilschool'). A word the profiles never use (``known``: their words) may be one letter off ('chair' for
+    # 'Chayr'); one they use is a word ('ander' is no 'Anker').
     for word in words:
         bare = _without_kind(word, generic)
         likeness = fuzz.ratio(key, bare)
-        if key[0] == word[:1] and likeness >= (_COMPOUND_LIKENESS if bare != word else 85):
+        if key[0] == word[:1] and likeness >= _likeness_needed(word, bare, known):
             return True
         if (len(word) > len(key) and key in word) or (key.startswith(word) and len(word) >= max(6, 0.6 * len(key))):
             return True
@@ -124,8 +140,8 @@ class _NameLookup:
             self.by_letter.setdefault(key[0], []).append(key)
         self.own = _own_keys(names)
 
-    def matched_keys(self, words: list[str]) -> set[str]:
-        """The keys ``k`` with ``_matches(k, words)``."""
+    def matched_keys(self, words: list[str], known: AbstractSet[str] = frozenset()) -> set[str]:
+        """The keys ``k`` with ``_matches(k, words, known)``."""
         from rapidfuzz import process
 
         generic = generic_name_words()
@@ -138,7 +154,7 @@ class _NameLookup:
             # A typo or an inflection: the same first letter, and alike enough.
             candidates = self.by_letter.get(word[0], [])
             if candidates:
-                cutoff = 75 if bare != word else 85
+                cutoff = _likeness_needed(word, bare, known)
                 found.update(key for key, _, _ in process.extract(
                     bare, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
                 ))
@@ -209,7 +225,7 @@ def types_in(question: str) -> list[str]:
     return [kind for kind, pattern in school_type_patterns().items() if pattern.search(question)]
 
 
-def schools_in(question: str, names: list[SchoolName]) -> list[str]:
+def schools_in(question: str, names: list[SchoolName], known: AbstractSet[str] = frozenset()) -> list[str]:
     """doc_ids of the schools the question names, in the order they are named. A BRIN names one school. A school
     found through a likeness (a typo, a longer word) is left out when the words it rests on are another school's name
     exactly ('De Rode Eik' does not also mean 'De Ronde Eik'). Of schools that share a name, the question means those
@@ -219,7 +235,7 @@ def schools_in(question: str, names: list[SchoolName]) -> list[str]:
     joined = words + [a + b for a, b in zip(words, words[1:])]
     lookup = _lookup(names)
     own = lookup.own
-    named_keys = lookup.matched_keys(joined)
+    named_keys = lookup.matched_keys(joined, known)
     # Only a school with a key the question names, or its BRIN, can be named: the others are not looked at.
     candidates = {number for key in named_keys for number in lookup.holders[key]}
     candidates.update(number for word in words for number in lookup.brins.get(word, []))
@@ -236,7 +252,7 @@ def schools_in(question: str, names: list[SchoolName]) -> list[str]:
             # Words that only look like, or hold, a key the question does not hold as such ('vuurtoren' for 'toren').
             alike = {
                 i for k in matched if not _exact(k, words)
-                for i, w in enumerate(words) if _matches(k, [w]) or (len(w) >= 4 and w in k)
+                for i, w in enumerate(words) if _matches(k, [w], known) or (len(w) >= 4 and w in k)
             }
         else:
             exact = {i for i, w in enumerate(words) for k in name.keys if k == w and (name.doc_id, k) in own}
