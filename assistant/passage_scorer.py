@@ -6,7 +6,6 @@ on one development fold (``scripts/fit_passage_scorer.py``) and checked on the o
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,10 +14,10 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from assistant.data import passage_scorer_model
+from assistant.fitted import load_fitted
 from assistant.question.kinds import kind_strength
 from assistant.question.model import Question
 from assistant.question.terms import related
-from core.errors import UsageError
 from core.units import decode_units
 from index.hybrid import Fused
 from index.lexical import analyse
@@ -117,16 +116,12 @@ def passage_features(
 def load_passage_scorer(path: Path | None = None) -> PassageScorer:
     """The model in ``path`` (SOP_PASSAGE_SCORER), else the shipped one (assistant/data/passage_scorer.json); its
     features must be those this code computes."""
-    where = str(path) if path else "assistant/data/passage_scorer.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else passage_scorer_model()
-        if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
-            raise ValueError("it was fitted on other features; fit it again with scripts/fit_passage_scorer.py")
-        return PassageScorer(
+    return load_fitted(
+        path, passage_scorer_model, FEATURES, "SOP_PASSAGE_SCORER",
+        lambda data: PassageScorer(
             weights=tuple(float(w) for w in data["weights"]),
             intercept=float(data["intercept"]),
             depth=int(data["depth"]),
             fitted_on=str(data["fitted_on"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"SOP_PASSAGE_SCORER={where}: not a passage scorer model ({exc})") from exc
+        ),
+    )

@@ -7,15 +7,14 @@ refusal: a school whose best unit stays below the answer threshold does not answ
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answers.excerpts import Excerpt
 from assistant.data import unit_scorer_model
+from assistant.fitted import load_fitted
 from assistant.question.kinds import AskedKind
-from core.errors import UsageError
 
 # The features in the order the model's weights follow; each is worked out by ``unit_features``.
 FEATURES: tuple[str, ...] = (
@@ -107,17 +106,13 @@ class UnitScorer:
 def load_unit_scorer(path: Path | None = None) -> UnitScorer:
     """The model in ``path`` (SOP_UNIT_SCORER), else the shipped one (assistant/data/unit_scorer.json); its features
     must be those this code computes."""
-    where = str(path) if path else "assistant/data/unit_scorer.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else unit_scorer_model()
-        if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
-            raise ValueError("it was fitted on other features; fit it again with scripts/fit_unit_scorer.py")
-        return UnitScorer(
+    return load_fitted(
+        path, unit_scorer_model, FEATURES, "SOP_UNIT_SCORER",
+        lambda data: UnitScorer(
             weights=tuple(float(w) for w in data["weights"]),
             intercept=float(data["intercept"]),
             answer_threshold=float(data["answer_threshold"]),
             near_best_share=float(data["near_best_share"]),
             fitted_on=str(data["fitted_on"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"SOP_UNIT_SCORER={where}: not a unit scorer model ({exc})") from exc
+        ),
+    )
