@@ -66,11 +66,6 @@ class ProfileSearch:
         # The names and labels, the key they were made for, and the manifest token they are known to match.
         self._names: tuple[tuple[tuple[str, ...], ...], list[SchoolName], dict[str, str], str] | None = None
 
-    def school_names(self) -> list[SchoolName]:
-        """The indexed schools' names as questions name them, worked out again only when the schools change (with
-        a thousand schools that takes a few milliseconds of every question)."""
-        return self._directory(self.index.profiles())[0]
-
     def _directory(self, profiles: dict) -> tuple[list[SchoolName], dict[str, str]]:
         """The schools' names and their labels in answers, both worked out again only when the schools change (the
         labels of 7,000 schools took 20 ms of every question)."""
@@ -93,11 +88,13 @@ class ProfileSearch:
         towns: list[str] | None = None,
         types: list[str] | None = None,
     ) -> Question:
-        """The question read over the indexed schools' names, within ``schools`` (else the retriever's filter),
-        ``towns`` and ``types``."""
+        """The question read over the indexed schools' names and the words their profiles use, within ``schools``
+        (else the retriever's filter), ``towns`` and ``types``."""
+        # One manifest read for both: with a Chroma server each is a round trip.
+        profiles = self.index.profiles()
         return read_question(
-            text, history or [], self.school_names(), schools or self.school_filter or [], towns or [], types or [],
-            self.index.lexical(self.index.profiles()).words,
+            text, history or [], self._directory(profiles)[0], schools or self.school_filter or [], towns or [],
+            types or [], self.index.lexical(profiles).words,
         )
 
     def retrieve(self, question: Question) -> Retrieval:
