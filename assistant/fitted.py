@@ -1,10 +1,11 @@
-"""The files of the fitted models (the answer's unit scorer, retrieval's passage scorer): one loader that reads the
-shipped file or the one a setting names, checks it was fitted on the features the code computes, and turns any
-fault into one clear error naming the setting and the file."""
+"""The fitted models (the answer's unit scorer, retrieval's passage scorer): the logistic function both apply, and
+one loader that reads the shipped file or the one a setting names, checks it was fitted on the features the code
+computes, and turns any fault into one clear error naming the setting and the file."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,12 @@ from typing import Any, TypeVar
 from core.errors import UsageError
 
 Model = TypeVar("Model")
+
+
+def logistic(intercept: float, weights: tuple[float, ...], features: tuple[float, ...]) -> float:
+    """The probability a logistic model with these weights gives these features."""
+    z = intercept + sum(w * x for w, x in zip(weights, features))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def load_fitted(

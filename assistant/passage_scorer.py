@@ -14,7 +14,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from assistant.data import passage_scorer_model
-from assistant.fitted import load_fitted
+from assistant.fitted import load_fitted, logistic
 from assistant.question.kinds import kind_strength
 from assistant.question.model import Question
 from assistant.question.terms import related
@@ -55,8 +55,7 @@ class PassageScorer:
 
     def probability(self, features: tuple[float, ...]) -> float:
         """The model's probability that the passage holds the answer."""
-        z = self.intercept + sum(w * x for w, x in zip(self.weights, features))
-        return 1.0 / (1.0 + math.exp(-z))
+        return logistic(self.intercept, self.weights, features)
 
 
 class QuestionTerms:

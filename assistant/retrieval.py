@@ -103,7 +103,7 @@ class ProfileSearch:
         profiles = self.index.profiles()
         targets = list(question.schools)
         vector = self.index.embeddings.embed_query(question.search_text)
-        documents = self._search(question, vector, targets or list(question.scope) or None, profiles)
+        documents = self._search(question, vector, _searched(question), profiles)
         if len(targets) >= 2 or (not targets and 2 <= len(profiles) <= 4):
             documents = _balanced(documents, targets or sorted(profiles))
         ranked = [
@@ -130,8 +130,7 @@ class ProfileSearch:
         """The fused candidates the passage scorer reorders, in fused order, with their features (for fitting it)."""
         profiles = self.index.profiles()
         vector = self.index.embeddings.embed_query(question.search_text)
-        targets = list(question.schools) or list(question.scope) or None
-        found = self._fused(question.search_text, vector, targets, profiles)[: self.scorer.depth]
+        found = self._fused(question.search_text, vector, _searched(question), profiles)[: self.scorer.depth]
         return list(zip([doc for doc, _ in found], self._features(question, found)))
 
     def _search(
@@ -181,6 +180,12 @@ class ProfileSearch:
         ]
         scored.sort(key=lambda pair: -pair[1].score)
         return scored
+
+
+def _searched(question: Question) -> list[str] | None:
+    """The schools whose passages are searched: those the question is about, else those of its town or kind of
+    school; None: every school."""
+    return list(question.schools) or list(question.scope) or None
 
 
 def _balanced(documents: list[Document], doc_ids: list[str]) -> list[Document]:

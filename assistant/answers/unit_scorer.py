@@ -7,13 +7,12 @@ refusal: a school whose best unit stays below the answer threshold does not answ
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answers.excerpts import Excerpt
 from assistant.data import unit_scorer_model
-from assistant.fitted import load_fitted
+from assistant.fitted import load_fitted, logistic
 from assistant.question.kinds import AskedKind
 
 # The features in the order the model's weights follow; each is worked out by ``unit_features``.
@@ -99,8 +98,7 @@ class UnitScorer:
         """The model's probability that the unit is (part of) the answer; 0 for a unit that is not ``grounded``."""
         if not grounded(features):
             return 0.0
-        z = self.intercept + sum(w * x for w, x in zip(self.weights, features))
-        return 1.0 / (1.0 + math.exp(-z))
+        return logistic(self.intercept, self.weights, features)
 
 
 def load_unit_scorer(path: Path | None = None) -> UnitScorer:
