@@ -6,7 +6,8 @@ from langchain_core.documents import Document
 
 from assistant.question.glossary import search_words
 from assistant.question.kinds import asked_kind, kind_strength
-from assistant.question.schools import school_names, schools_in, without_school_names
+from assistant.question.reading import read_question
+from assistant.question.schools import SchoolRecord, school_names, schools_in, without_school_names
 from index.lexical import LexicalIndex
 
 NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
@@ -43,6 +44,32 @@ def test_a_word_no_profile_uses_may_be_a_name_one_letter_off():
     # 'ander' is a word of the profiles, not a typo of 'Anker'; without the profiles' words no name is guessed so far.
     assert schools_in("Is er een ander lokaal?", names, known) == []
     assert schools_in("Heeft Het Ankor een lift?", names) == []
+
+
+def test_a_name_inside_a_longer_name_or_its_town_is_not_another_school():
+    """'Den Horst' is in 'lindehorst' and in the town 'Horstdorp', but the question names De Lindehorst exactly; a
+    name written with its kind of school ('caeciliaschool') names it as exactly as 'Caecilia', and its town
+    ('berkel') then names no other school ('Berkelhof')."""
+    names = school_names({
+        "lindehorst": SchoolRecord("De Lindehorst", "Horstdorp"), "den-horst": SchoolRecord("Den Horst", "Ravenstein"),
+        "caecilia": SchoolRecord("St. Caecilia", "Berkel-Ende"), "berkelhof": SchoolRecord("Basisschool Berkelhof", "Veld"),
+    })
+    assert schools_in("welke protocollen heeft de lindehorst (horstdorp)?", names) == ["lindehorst"]
+    assert schools_in("Heeft Den Horst een lift?", names) == ["den-horst"]
+    assert schools_in("hoe vaak is de plusklas op de caeciliaschool in berkel?", names) == ["caecilia"]
+    assert schools_in("Heeft Berkelhof een lift?", names) == ["berkelhof"]
+
+
+def test_a_named_school_whose_profile_gives_no_town_is_not_ruled_out_by_one():
+    names = school_names({
+        "fatima": SchoolRecord("Basisschool Fatima", ""), "bron": SchoolRecord("De Bron", "Kustdorp"),
+        "duin": SchoolRecord("Het Duin", "Zandstad"),
+    })
+    question = read_question("Hoeveel uur is de consulent op bs Fatima in Zandstad?", [], names)
+    assert question.schools == ("fatima",) and question.towns == ("Zandstad",)
+    # A school the profile places in another town is still left out.
+    question = read_question("Hoeveel uur is de consulent op de Bron in Zandstad?", [], names)
+    assert question.schools == ()
 
 
 def test_abbreviations_expand_both_ways():

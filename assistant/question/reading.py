@@ -56,8 +56,10 @@ def read_question(
     schools = [s for s in about if not allowed or s in allowed] or allowed
     if towns or types:
         # Within the town or kind asked about: the namesakes there (of "De Regenboog" in Zwolle), or the school of
-        # the conversation if it is there; a filter by place covers the rest.
-        schools = [s for s in schools if s in scope]
+        # the conversation if it is there; a filter by place covers the rest. A school the question names whose
+        # profile gives no town (or kind) is not ruled out by one: nothing says it lies elsewhere.
+        unplaced = {n.doc_id for n in names if n.doc_id in named and (towns and not n.town or types and not n.type)}
+        schools = [s for s in schools if s in scope or s in unplaced]
     # A school's name is no evidence of the question's language ('Is OBS De Regenboog wheelchair accessible?').
     language = detect_language(without_school_names(text, names, named))
     asked = f"{text} {earlier}" if earlier else text

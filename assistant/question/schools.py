@@ -189,8 +189,13 @@ def _lookup(names: list[SchoolName]) -> _NameLookup:
 
 
 def _exact(key: str, words: list[str]) -> set[int]:
-    """Where in the question a key stands as it is: one word, or two words written apart ('ligthart school')."""
-    return {i for i, word in enumerate(words) if word == key or (i + 1 < len(words) and word + words[i + 1] == key)}
+    """Where in the question a key stands as it is: one word, the word with its kind of school ('caeciliaschool'
+    for St. Caecilia), or two words written apart ('ligthart school')."""
+    generic = generic_name_words()
+    return {
+        i for i, word in enumerate(words)
+        if word == key or _without_kind(word, generic) == key or (i + 1 < len(words) and word + words[i + 1] == key)
+    }
 
 
 def _own_keys(names: list[SchoolName]) -> set[tuple[str, str]]:
@@ -261,12 +266,21 @@ def schools_in(question: str, names: list[SchoolName], known: AbstractSet[str] =
                 continue
         found.append((min(exact | alike, default=0), name.doc_id, exact, alike))
     # A school whose named words are part of another's ('Jan Ligthart' in 'eerste Jan Ligthart', 'Akker' in 'Kleine
-    # Akker') is not meant: the question names the other one more fully.
-    covers = [exact | alike for _, _, exact, alike in found]
-    found = [f for f, cover in zip(found, covers) if not any(cover < other for other in covers)]
+    # Akker') is not meant: the question names the other one more fully, with as many words exactly (a look-alike
+    # that covers more words, 'Den Akker' in 'vlinderakker' and 'houtakker', does not outdo an exact 'Vlinderakker').
+    found = [
+        f for f in found
+        if not any((f[2] | f[3]) < (g[2] | g[3]) and len(f[2]) <= len(g[2]) for g in found)
+    ]
+    # The words a school named exactly rests on, and those of its town ('Biest Houtakker'), name no other school.
+    by_id = {n.doc_id: n for n in names}
     claimed = {i for _, _, exact, _ in found for i in exact}
+    for _, doc_id, exact, _ in found:
+        if exact:
+            town = set(_words(by_id[doc_id].town)) | set(_words(by_id[doc_id].town.replace("-", " ")))
+            claimed.update(i for i, word in enumerate(words) if word in town)
     kept = [(position, doc_id) for position, doc_id, _, alike in found if not (alike and alike <= claimed)]
-    return _by_place(question, [doc_id for _, doc_id in sorted(kept)], {n.doc_id: n for n in names})
+    return _by_place(question, [doc_id for _, doc_id in sorted(kept)], by_id)
 
 
 def _by_place(question: str, doc_ids: list[str], names: dict[str, SchoolName]) -> list[str]:
