@@ -17,7 +17,7 @@ from assistant.data import passage_scorer_model
 from assistant.fitted import load_fitted, logistic
 from assistant.question.kinds import kind_strength
 from assistant.question.model import Question
-from assistant.question.terms import related
+from assistant.question.terms import TermMatcher
 from core.units import decode_units
 from index.hybrid import Fused
 from index.lexical import analyse
@@ -59,26 +59,18 @@ class PassageScorer:
 
 
 class QuestionTerms:
-    """How much of a question's key terms a text holds, each by its weight in the question (as ``Term.found_in``
-    decides it). Which of the terms' stems a word is related to is worked out once per word: forty passages of a
-    few hundred words each took 1.4 million comparisons otherwise (20 ms of every question)."""
+    """How much of a question's key terms a text holds, each by its weight in the question."""
 
     def __init__(self, question: Question) -> None:
         self.question = question
         self.total = sum(t.weight for t in question.terms)
-        self._parts = frozenset(part for t in question.terms for form in t.forms for part in form)
-        self._related: dict[str, frozenset[str]] = {}
+        self._weights = tuple(t.weight for t in question.terms)
+        self._matcher = TermMatcher(question.terms)
 
     def share(self, stems: frozenset[str]) -> float:
         if not self.total:
             return 0.0
-        held: set[str] = set()
-        for stem in stems:
-            if stem not in self._related:
-                self._related[stem] = frozenset(part for part in self._parts if related(part, stem))
-            held |= self._related[stem]
-        weight = sum(t.weight for t in self.question.terms if any(all(p in held for p in form) for form in t.forms))
-        return weight / self.total
+        return sum(w * held for w, held in zip(self._weights, self._matcher.share_in(stems))) / self.total
 
 
 @lru_cache(maxsize=_CACHED_TEXTS)

@@ -9,10 +9,12 @@ import re
 
 import pytest
 
-from assistant.answers.excerpts import excerpts, with_context
+from assistant.answers.excerpts import Excerpt, excerpts, frame, with_context
 from assistant.answers.model import Answer
-from assistant.question.terms import related
+from assistant.question.kinds import asked_kind, gives_asked_fact
+from assistant.question.terms import Term, related
 from assistant.service import SopAssistant
+from index.lexical import analyse
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -159,6 +161,21 @@ def test_numbers_and_names_are_kept(assistant: SopAssistant) -> None:
     assert "A. Gillet" in principal.answer and "agillet@kcbalans.nl" in principal.answer
 
 
+def test_how_often_is_answered_by_a_frequency_or_not_at_all(assistant: SopAssistant) -> None:
+    """'Hoe vaak …' asks for how often: a sentence on the topic that gives no frequency does not answer it."""
+    kind = asked_kind("Hoe vaak komt het zorgteam bij elkaar?")
+    assert not gives_asked_fact(kind, ["Het zorgteam komt regelmatig bij elkaar."])
+    for said in ("zes keer per jaar", "Eens per 8 weken is er overleg", "Elke donderdag is er een spreekuur",
+                 "tien gesprekken in een schooljaar", "wekelijks"):
+        assert gives_asked_fact(kind, [said]), said
+    pozo = assistant.ask("Hoe vaak komen de deelnemers van de POZO bij elkaar op Het Kristal?")
+    assert "4 tot 6 keer per jaar" in pozo.answer
+    # Balans's evaluation day is on the topic and says nothing of how often: no quote, rather than that one.
+    results = assistant.ask("How often does Kindcentrum Balans discuss the learning results at school level?")
+    frequency = re.compile(r"(?i)\b(keer|maal|per jaar|tweemaal|driemaal|wekelijks)\b")
+    assert results.refused or all(frequency.search(s.quote) for s in results.sources if s.quote)
+
+
 def _units_holding(assistant: SopAssistant, doc_id: str, words: str) -> list:
     chunk = next(c for c in assistant.index.store.chunks_of(doc_id) if words in flat(c.page_content))
     return excerpts(chunk)
@@ -188,6 +205,52 @@ def test_excerpts_follow_lists_scope_and_leaning_sentences(assistant: SopAssista
     row = next(i for i, u in enumerate(units) if u.row and u.text.startswith("Invalidetoilet"))
     header = [units[i].text for i in with_context(units, row, 900)][0]
     assert header.startswith("Voorziening") and "Niet van toepassing" in header
+
+
+def _lines(*lines: tuple[str, str]) -> list[Excerpt]:
+    """Excerpts of a passage of one unit a line: (kind, text)."""
+    units, start = [], 0
+    for kind, text in lines:
+        units.append(Excerpt(text, start, start + len(text), kind, True, False))
+        start += len(text) + 1
+    return units
+
+
+def test_a_question_of_the_profile_frames_what_follows_it() -> None:
+    """A form's question ('• buiten de groep: welke functies …?') is what the school's lines below it answer: an
+    item is quoted with it, and the question's words count for the item as a heading's do. A web address cut at
+    its '?' asks nothing."""
+    units = _lines(
+        ("text", "Extra begeleiding"),
+        ("list_item", "• buiten de groep: welke functies zijn er, voor hoeveel uur per week?"),
+        ("list_item", "- Remedial teacher, 4 uur per week"),
+        ("list_item", "- Logopedist op dinsdag"),
+        ("text", "Zie https://scholenopdekaart.nl/zoek?"),
+        ("text", "De school werkt samen met het wijkteam."),
+    )
+    assert frame(units, 3) == 1 and with_context(units, 3, 900) == [1, 3]
+    assert units[1].asks and not units[4].asks
+    assert frame(units, 5) is None
+
+
+def test_a_table_row_is_framed_by_its_header_row() -> None:
+    units = _lines(("text", "Voorzieningen"), ("table_row", "Voorziening | Aanwezig"), ("table_row", "Lift | Nee"),
+                   ("table_row", "Invalidetoilet | Ja"))
+    assert frame(units, 3) == 1 and frame(units, 1) is None
+    assert with_context(units, 3, 900)[0] == 1
+
+
+def test_a_compound_is_held_whole_only_with_its_first_part() -> None:
+    """'Er is een protocol voor dyslexie' names a protocol, not which one: it holds part of 'gedragsprotocol', all
+    of it only with 'gedrag' beside it; the longer the missing first part, the less it holds."""
+    def held(word: str, text: str) -> float:
+        return Term(word, (tuple(analyse(word)),), 1.0).share_in(frozenset(analyse(text)))
+
+    assert held("gedragsprotocol", "Er is een protocol voor gedrag.") == 1.0
+    assert 0 < held("leesprotocol", "Er is een protocol voor dyslexie.") < 1.0
+    assert held("gedragsprotocol", "Er is een protocol voor dyslexie.") < held("leesprotocol", "Er is een protocol voor dyslexie.")
+    assert not Term("leesprotocol", (("leesprotocol",),), 1.0).found_in(frozenset(analyse("een protocol voor dyslexie")))
+    assert held("toilet", "Er is een invalidetoilet.") == 1.0
 
 
 def test_related_words_are_compounds_and_inflections_not_first_parts() -> None:

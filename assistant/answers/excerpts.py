@@ -24,6 +24,7 @@ _MAX_LIST_UNITS = 14
 _SHORT_SENTENCE = 40
 # A word or figure marked for a footnote: '2019-2020*', 'prognose*'.
 _FOOTNOTE_MARK = re.compile(r"\w\*")
+_WEB_ADDRESS = re.compile(r"[/=&]|^www\.|\.(nl|com|org)\b")
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,17 @@ class Excerpt:
 
     @property
     def announces(self) -> bool:
-        """A heading, a sentence ending in a colon, or the lead-in of a list: what it is about follows."""
+        """A heading, a sentence ending in a colon, the lead-in of a list, or a question (a form's 'welke functies
+        … beschikbaar?', an FAQ's 'Wanneer is de grens bereikt?'): what it is about follows."""
+        if self.asks:
+            return True
         return self.kind == "heading" or (self.kind == "text" and (self.text.endswith(":") or self.leads_list))
+
+    @property
+    def asks(self) -> bool:
+        """A question, not a web address that a sentence splitter cut at its '?'."""
+        last = self.text.rsplit(maxsplit=1)[-1]
+        return last.endswith("?") and not _WEB_ADDRESS.search(last)
 
     @property
     def is_list_line(self) -> bool:
@@ -89,23 +99,16 @@ def with_context(units: list[Excerpt], index: int, budget: int) -> list[int]:
         if len(chosen) == 1 and index + 1 < len(units) and len(units[index + 1].text) + used <= budget:
             chosen.append(index + 1)
         return chosen
+    lead = frame(units, index)
     if unit.row:
         chosen = [i for i in (index - 1, index, index + 1) if 0 <= i < len(units) and (i == index or units[i].row)]
         # The table's first row is its header ('| binnen de school | buiten de school'): a row's values mean
         # nothing without it.
-        first = index
-        while first > 0 and units[first - 1].row and index - first < _MAX_LIST_UNITS:
-            first -= 1
-        if first < chosen[0] and len(units[first].text) + sum(len(units[i].text) for i in chosen) <= budget:
-            chosen.insert(0, first)
+        if lead is not None and lead < chosen[0] and len(units[lead].text) + sum(len(units[i].text) for i in chosen) <= budget:
+            chosen.insert(0, lead)
         return chosen
     if unit.kind == "list_item":
-        for earlier in range(index - 1, max(index - 1 - _MAX_LIST_UNITS, -1), -1):
-            if units[earlier].announces:
-                return [earlier, index]
-            if not units[earlier].is_list_line and units[earlier].line_start:
-                break
-        return chosen
+        return [lead, index] if lead is not None else chosen
     if _REFERRING.match(unit.text) and index > 0 and not units[index - 1].announces:
         chosen.insert(0, index - 1)
     after = index + 1
@@ -115,6 +118,28 @@ def with_context(units: list[Excerpt], index: int, budget: int) -> list[int]:
         if sum(len(units[i].text) for i in chosen) + len(units[after].text) <= budget:
             chosen.append(after)
     return chosen
+
+
+def frame(units: list[Excerpt], index: int) -> int | None:
+    """The unit that says what this one is about, beyond its section heading: a list item's lead-in ('Grensgebied
+    (…):', '• buiten de klassen/groepen: welke functies … beschikbaar?'), a table row's header row, a sentence's
+    question just before it. Its words count for the unit as its heading's do."""
+    unit = units[index]
+    if unit.row:
+        first = index
+        while first > 0 and units[first - 1].row and index - first < _MAX_LIST_UNITS:
+            first -= 1
+        return first if first < index else None
+    if unit.kind == "list_item":
+        for earlier in range(index - 1, max(index - 1 - _MAX_LIST_UNITS, -1), -1):
+            if units[earlier].announces:
+                return earlier
+            if not units[earlier].is_list_line and units[earlier].line_start:
+                return None
+        return None
+    if index > 0 and units[index - 1].asks:
+        return index - 1
+    return None
 
 
 def footnotes(units: list[Excerpt], indices: set[int]) -> list[int]:

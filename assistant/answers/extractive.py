@@ -12,14 +12,14 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.answers.citations import citation_for, page_of
-from assistant.answers.excerpts import Excerpt, excerpts, footnotes, with_context
+from assistant.answers.excerpts import Excerpt, excerpts, footnotes, frame, with_context
 from assistant.answers.glosses import gloss_note
 from assistant.answers.model import Answer, Citation, phrase
 from assistant.answers.refusal import refusals, school_refusal, sections_of
 from assistant.answers.unit_scorer import UnitEvidence, UnitScorer, load_unit_scorer, unit_features
 from assistant.question.kinds import gives_asked_fact, kind_strength, verdict
 from assistant.question.model import Question
-from assistant.question.terms import Term
+from assistant.question.terms import Term, TermMatcher
 from assistant.retrieval import Retrieval
 from assistant.vocabulary import ProfileVocabulary
 from index.lexical import analyse
@@ -83,21 +83,21 @@ class _Coverage:
         self.known = [t for t in terms if vocabulary is None or vocabulary.knows(t)]
         total = sum(t.weight for t in terms)
         self.known_share = sum(t.weight for t in self.known) / total if total else 0.0
-        self.weights = {t.label: t.weight * (vocabulary.specificity(t) if vocabulary else 1.0) for t in self.known}
-        self.total = sum(self.weights.values())
+        self.weights = tuple(t.weight * (vocabulary.specificity(t) if vocabulary else 1.0) for t in self.known)
+        self.total = sum(self.weights)
+        self._matcher = TermMatcher(self.known)
 
     def of(self, text: str, context_stems: frozenset[str]) -> tuple[float, float]:
-        """(share held by the text, share held only by its section heading)."""
+        """(share held by the text, share held only by its heading or what frames it)."""
         if not self.total:
             return 0.0, 0.0
         stems = frozenset(analyse(text))
-        own = heading = 0.0
-        for term in self.known:
-            if term.found_in(stems):
-                own += self.weights[term.label]
-            elif term.found_in(context_stems):
-                heading += self.weights[term.label]
-        return own / self.total, heading / self.total
+        own = self._matcher.share_in(stems)
+        framed = self._matcher.share_in(stems | context_stems)
+        return (
+            sum(w * held for w, held in zip(self.weights, own)) / self.total,
+            sum(w * max(0.0, f - held) for w, held, f in zip(self.weights, own, framed)) / self.total,
+        )
 
 
 class ExtractiveComposer:
@@ -144,6 +144,9 @@ class ExtractiveComposer:
         finding = _Finding(doc_id, retrieval.label(doc_id), documents)
         question = retrieval.question
         candidates, coverage = self.candidates(retrieval, doc_id)
+        # A question for a name, a time, an amount or how often is answered by the units that give one (with what
+        # they are quoted with), not by the likeliest unit that does not.
+        candidates = [c for c in candidates if gives_asked_fact(question.kind, [_in_context(c)])]
         threshold = self.scorer.answer_threshold
         if not candidates or candidates[0].score < threshold:
             return finding
@@ -160,8 +163,6 @@ class ExtractiveComposer:
             lines = [c for c in candidates if c not in picked and c.units[c.index].is_list_line and c.score >= reach]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
-        if not gives_asked_fact(question.kind, [q.text for q in quotes]):
-            return finding
         finding.quotes, finding.best, finding.known = quotes, best, coverage.known
         return finding
 
@@ -174,9 +175,11 @@ class ExtractiveComposer:
         candidates: list[_Candidate] = []
         for position, document in enumerate(documents):
             units = excerpts(document)
-            context = frozenset(analyse(str(document.metadata.get("section", ""))))
+            section = frozenset(analyse(str(document.metadata.get("section", ""))))
             passage_score = float(document.metadata.get("score", 0.0)) / top_score
             for index, unit in enumerate(units):
+                lead = frame(units, index)
+                context = section if lead is None else section | frozenset(analyse(units[lead].text))
                 own, heading = coverage.of(unit.text, context)
                 fact = kind_strength(question.kind, unit.text)
                 candidates.append(
@@ -270,6 +273,11 @@ class ExtractiveComposer:
             gloss = gloss_note(quote.text) if language == "en" else ""
             lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}".replace("\n", "\n  "))
         return "\n".join(lines)
+
+
+def _in_context(candidate: _Candidate) -> str:
+    """The unit's text with what it is quoted with (its list's lead-in, its table's header, a sentence it leans on)."""
+    return " ".join(candidate.units[i].text for i in with_context(candidate.units, candidate.index, _QUOTE_BUDGET))
 
 
 def _citations(documents: list[Document], quotes: list[_Quote]) -> list[Citation]:

@@ -55,15 +55,26 @@ def related(asked: str, found: str) -> bool:
     """Whether a stem of the question and a stem of a text are the same word as far as a profile goes: equal,
     one a compound of the other ('toilet' / 'invalidetoilet', 'rekeninterventie' / 'interventie'), or the same
     word inflected past what the stemmer catches ('overslaan' / 'overslat')."""
+    return same_word(asked, found) or head_of(asked, found)
+
+
+def head_of(asked: str, found: str) -> bool:
+    """Whether the text's word is the asked compound's last part, which names the kind of thing ('protocol' of
+    'pestprotocol', 'interventie' of 'rekeninterventie'); its first part only qualifies it ('school' in
+    'schoolzwemmen')."""
+    return len(found) >= 6 and len(asked) > len(found) and asked.endswith(found)
+
+
+def same_word(asked: str, found: str) -> bool:
+    """Whether the text's word is the asked word itself: equal, a longer form or compound of it ('toilet' /
+    'invalidetoilet'), or inflected past what the stemmer catches ('overslaan' / 'overslat')."""
     if asked == found:
         return True
     if len(asked) >= _MIN_PREFIX and len(found) > len(asked) and found.startswith(asked):
         return True
     if len(asked) < _MIN_PARTIAL or len(found) < _MIN_PARTIAL:
         return False
-    # A compound of the asked word ('invalidetoilet'), or the asked compound's last part, which names the thing
-    # ('rekeninterventie' → 'interventie'); its first part only qualifies it ('school' in 'schoolzwemmen').
-    if found.endswith(asked) or (len(found) >= 6 and asked.endswith(found)):
+    if found.endswith(asked):
         return True
     shared = 0
     for a, b in zip(asked, found):
@@ -85,7 +96,60 @@ class Term:
     own: bool = True
 
     def found_in(self, stems: frozenset[str]) -> bool:
-        return any(all(any(related(part, stem) for stem in stems) for part in form) for form in self.forms)
+        """Whether the text holds all of the term, in one of its forms."""
+        return self.share_in(stems) >= 1.0
+
+    def share_in(self, stems: frozenset[str]) -> float:
+        """How much of the term the text holds (see ``TermMatcher``)."""
+        return TermMatcher((self,)).share_in(stems)[0]
+
+
+class TermMatcher:
+    """How much of each of a question's terms a text holds: a form counts by its weakest stem, a stem fully when
+    the text has the word itself, or its compound's last part together with its first ('protocol' … 'pesten' for
+    'pestprotocol'), and only by the share of its letters that the last part holds when the text names the kind of
+    thing without saying which ('Er is een protocol voor dyslexie' holds 8 of the 19 letters of
+    'dyscalculieprotocol'). Which stems a text's word matches is worked out once per word: one question's forty
+    passages of a few hundred words each took 1.4 million comparisons otherwise."""
+
+    def __init__(self, terms: tuple[Term, ...] | list[Term]) -> None:
+        self.terms = tuple(terms)
+        self._parts = frozenset(part for t in self.terms for form in t.forms for part in form)
+        self._same: dict[str, frozenset[str]] = {}
+        self._heads: dict[str, frozenset[str]] = {}
+
+    def share_in(self, stems: frozenset[str]) -> tuple[float, ...]:
+        """Per term, in order, the share of it the text with these stems holds."""
+        shares = self._part_shares(stems)
+        return tuple(
+            max((min(shares.get(part, 0.0) for part in form) for form in term.forms), default=0.0) for term in self.terms
+        )
+
+    def _part_shares(self, stems: frozenset[str]) -> dict[str, float]:
+        full: set[str] = set()
+        heads: dict[str, list[str]] = {}
+        for stem in stems:
+            if stem not in self._same:
+                self._same[stem] = frozenset(p for p in self._parts if same_word(p, stem))
+                self._heads[stem] = frozenset(p for p in self._parts if head_of(p, stem))
+            full |= self._same[stem]
+            for part in self._heads[stem]:
+                heads.setdefault(part, []).append(stem)
+        shares = dict.fromkeys(full, 1.0)
+        for part, found in heads.items():
+            if part not in shares:
+                shares[part] = max(
+                    1.0 if _names_modifier(part[: -len(stem)], stems) else len(stem) / len(part) for stem in found
+                )
+        return shares
+
+
+def _names_modifier(modifier: str, stems: frozenset[str]) -> bool:
+    """Whether the text also names a compound's first part, with or without its linking letter
+    ('hoogbegaafdheids-' / 'hoogbegaafdheid')."""
+    forms = {modifier, modifier[:-1]} if modifier.endswith(("s", "e")) else {modifier}
+    forms = {stem for form in forms for stem in (form, *_stems(form)) if len(stem) >= _MIN_PREFIX}
+    return any(same_word(form, stem) or same_word(stem, form) for form in forms for stem in stems)
 
 
 def _stems(text: str) -> tuple[str, ...]:
