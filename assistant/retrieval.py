@@ -92,9 +92,10 @@ class ProfileSearch:
         (else the retriever's filter), ``towns`` and ``types``."""
         # One manifest read for both: with a Chroma server each is a round trip.
         profiles = self.index.profiles()
+        lexical = self.index.lexical(profiles)
         return read_question(
             text, history or [], self._directory(profiles)[0], schools or self.school_filter or [], towns or [],
-            types or [], self.index.lexical(profiles).words,
+            types or [], lexical.words, lexical.corrected,
         )
 
     def retrieve(self, question: Question) -> Retrieval:

@@ -259,18 +259,17 @@ class LexicalIndex:
 
     def _corrections(self, query_words: list[str]) -> list[str]:
         """The closest corpus word for each query word that the profiles do not know in any form."""
-        vocabulary = self._bm25.token_ids
-        found = []
-        for word in query_words:
-            if len(word) < _TYPO_MIN_LENGTH or word in self.words or _STEMMER.stemWord(word) in vocabulary:
-                continue
-            # In sorted order, so two equally close words resolve the same way however the index was built.
-            match = process.extractOne(
-                word, self._sorted_words[0], scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SIMILARITY
-            )
-            if match:
-                found.append(match[0])
-        return found
+        return [found for found in map(self.corrected, query_words) if found]
+
+    def corrected(self, word: str) -> str | None:
+        """The corpus word closest to a word the profiles do not know in any form ('dyscalulie' → 'dyscalculie');
+        None for a known word, a short one, or one with no close match."""
+        word = word.lower()
+        if len(word) < _TYPO_MIN_LENGTH or word in self.words or _STEMMER.stemWord(word) in self._bm25.token_ids:
+            return None
+        # In sorted order, so two equally close words resolve the same way however the index was built.
+        match = process.extractOne(word, self._sorted_words[0], scorer=fuzz.ratio, score_cutoff=_TYPO_MIN_SIMILARITY)
+        return match[0] if match else None
 
     @cached_property
     def _sorted_words(self) -> tuple[list[str], list[str]]:

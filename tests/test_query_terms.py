@@ -8,7 +8,7 @@ from assistant.question.glossary import search_words
 from assistant.question.kinds import asked_kind, kind_strength
 from assistant.question.reading import read_question
 from assistant.question.schools import SchoolRecord, school_names, schools_in, without_school_names
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, analyse
 
 NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum Balans"})
 
@@ -142,6 +142,20 @@ def test_a_typo_is_read_as_the_closest_word_of_the_profiles():
     assert _best(index, "kindercoatch") == "c2"
     # A word the profiles know in some form is left alone.
     assert "c2" not in index.scores("leerkracht")
+
+
+def test_a_misspelt_dutch_word_is_a_key_term_in_the_profiles_spelling():
+    """'dyscalulie' is held by a sentence with 'dyscalculie'; an English word is not 'corrected' into a Dutch one."""
+    index = LexicalIndex.build([
+        _chunk(1, "De intern begeleider is opgeleid als behandelaar dyscalculie."),
+        _chunk(2, "Het is beter om eerst met de leerkracht te praten."),
+    ])
+    dutch = read_question("Heeft de school mensen met verstand van dyscalulie?", [], NAMES, correct=index.corrected)
+    term = next(t for t in dutch.terms if t.label == "dyscalulie")
+    assert term.found_in(frozenset(analyse("behandelaar dyscalculie")))
+    english = read_question("Which school suits her better?", [], NAMES, correct=index.corrected)
+    assert not any(t.found_in(frozenset(analyse("beter"))) for t in english.terms)
+    assert index.corrected("dyscalculie") is None and index.corrected("dyscalulie") == "dyscalculie"
 
 
 def test_language_of_questions_in_latin_letters_that_are_neither_dutch_nor_english():

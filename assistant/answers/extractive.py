@@ -237,6 +237,12 @@ class ExtractiveComposer:
             indices.difference_update({i for i in indices if units[i].text in seen})
             seen.update(units[i].text for i in indices)
             indices.update(footnotes(units, indices))
+            # Two quoted sentences of one paragraph with one between them are quoted as the paragraph says them.
+            indices.update(
+                i + 1 for i in list(indices)
+                if i + 2 in indices and i + 1 not in indices and not units[i + 1].line_start and not units[i + 2].line_start
+                and units[i + 1].text not in seen
+            )
             run: list[int] = []
             for index in sorted(indices):
                 if run and (index != run[-1] + 1 or units[index].regional != units[run[-1]].regional):

@@ -14,7 +14,7 @@ from assistant.question.kinds import asked_kind
 from assistant.question.language import detect_language
 from assistant.question.model import Question
 from assistant.question.schools import SchoolName, schools_in, towns_in, types_in, without_school_names
-from assistant.question.terms import question_terms
+from assistant.question.terms import Spelling, question_terms
 from index.lexical import analyse
 from ingest.identity import place_named, school_names_in
 
@@ -27,10 +27,12 @@ def read_question(
     towns: Sequence[str] = (),
     types: Sequence[str] = (),
     known_words: AbstractSet[str] = frozenset(),
+    correct: Spelling = None,
 ) -> Question:
     """Analyse a question with its conversation (earlier questions, oldest first) over the indexed schools' names;
     ``school_filter``, ``towns`` and ``types`` limit the schools it can be about (the user's choice).
-    ``known_words`` are the words (stems) the profiles use: a word outside them may be a misspelt name."""
+    ``known_words`` are the words (stems) the profiles use: a word outside them may be a misspelt name, or a
+    misspelt word that ``correct`` gives the profiles' word for."""
     history = tuple(history)
     named = schools_in(text, names, known_words)
     # A town or kind of school the question names limits it as the user's filter does, unless it names its school.
@@ -79,7 +81,7 @@ def read_question(
         scope=scope,
         unknown_school=None if schools or towns or types else next(iter(school_names_in(text)), None),
         kind=asked_kind(text),
-        terms=tuple(question_terms(text, earlier, language, name_words)),
+        terms=tuple(question_terms(text, earlier, language, name_words, correct)),
         categories=categories_in(text),
         across_schools=asks_across_schools(text) or (bool(previous) and asks_across_schools(previous)),
         search_text=" ".join(search.split()),

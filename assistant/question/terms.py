@@ -7,6 +7,7 @@ with ('wie', 'hoeveel', 'mijn dochter') and school names are not terms."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ from assistant.question.language import Language
 from core.data import entries, package_json
 from index.lexical import analyse, words_of
 
+# The profiles' word for one they do not use, if one is close ('dyscalulie' → 'dyscalculie').
+Spelling = Callable[[str], str | None] | None
 _WORD = re.compile(r"[a-zà-ÿ0-9]+(?:[-/][a-zà-ÿ0-9]+)*", re.IGNORECASE)
 # Stems shorter than this only match exactly ('opp', 'mr') or, from four letters, as the start of a longer word
 # ('info' / 'informatie').
@@ -156,7 +159,9 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(analyse(text)))
 
 
-def _terms_of(text: str, language: Language, weight: float, school_words: set[str], own: bool = True) -> list[Term]:
+def _terms_of(
+    text: str, language: Language, weight: float, school_words: set[str], own: bool = True, spelling: Spelling = None
+) -> list[Term]:
     lowered = text.lower().replace("'", "’")
     terms: list[Term] = []
     consumed: set[str] = set()
@@ -179,6 +184,11 @@ def _terms_of(text: str, language: Language, weight: float, school_words: set[st
         if not whole or not parts:
             continue
         forms = (whole[:1],) + ((tuple(s for p in parts for s in _stems(p)),) if len(parts) > 1 else ())
+        # A Dutch word no profile uses is most likely misspelt ('dyscalulie'): the profiles' closest word stands for
+        # it. An English word is not (the closest Dutch word to 'better' is no translation of it).
+        corrected = spelling(word) if spelling and language == "nl" else None
+        if corrected:
+            forms += (_stems(corrected)[:1],)
         forms = tuple(f for f in forms + _synonyms().get(whole[0], ()) if f)
         forms = tuple(dict.fromkeys(forms))
         if not forms:
@@ -191,10 +201,16 @@ def _terms_of(text: str, language: Language, weight: float, school_words: set[st
     return list(unique.values())
 
 
-def question_terms(question: str, earlier: str, language: Language, school_words: set[str]) -> list[Term]:
-    """Key terms of a question and, for a follow-up, of the question it follows (at half weight)."""
-    terms = _terms_of(question, language, 1.0, school_words)
+def question_terms(
+    question: str, earlier: str, language: Language, school_words: set[str], spelling: Spelling = None
+) -> list[Term]:
+    """Key terms of a question and, for a follow-up, of the question it follows (at half weight); ``spelling``
+    gives the profiles' word for one they do not use (``LexicalIndex.corrected``)."""
+    terms = _terms_of(question, language, 1.0, school_words, spelling=spelling)
     if earlier:
         asked = {t.forms for t in terms}
-        terms += [t for t in _terms_of(earlier, language, FOLLOW_UP_WEIGHT, school_words, own=False) if t.forms not in asked]
+        terms += [
+            t for t in _terms_of(earlier, language, FOLLOW_UP_WEIGHT, school_words, own=False, spelling=spelling)
+            if t.forms not in asked
+        ]
     return terms
