@@ -1,6 +1,6 @@
 """Fit retrieval's passage scorer (assistant/passage_scorer.py) on one development fold, and measure it on both.
 
-    python scripts/fit_passage_scorer.py --index INDEX --golden GOLDEN.jsonl --fold NAME
+    python scripts/fit_passage_scorer.py --index INDEX --golden GOLDEN.jsonl [MORE.jsonl …] --fold NAME
         [--check-index INDEX2 --check-golden GOLDEN2.jsonl] [--depth 40] [--out MODEL.json]
 
 Every answerable golden question is read as ``ask`` reads it; the top ``--depth`` fused candidates of the schools it
@@ -92,7 +92,7 @@ def fit(rows: list[tuple[float, ...]], labels: list[bool], depth: int, fold: str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--golden", type=Path, required=True)
+    parser.add_argument("--golden", type=Path, nargs="+", required=True, help="one or more golden files of the fold")
     parser.add_argument("--fold", required=True, help="the fold's name, recorded in the model ('A: seeds', 'B: plein013')")
     parser.add_argument("--check-index", type=Path, help="the other fold's index, to measure the model where it was not fitted")
     parser.add_argument("--check-golden", type=Path)
@@ -100,14 +100,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help=f"where to save the model (the shipped one: {MODEL_FILE.relative_to(ROOT)})")
     args = parser.parse_args()
     settings = Settings.from_env()
-    folds = [("fitted", args.index, load_golden(args.golden))]
+    folds = [("fitted", args.index, [item for golden in args.golden for item in load_golden(golden)])]
     if args.check_index and args.check_golden:
         folds.append(("check", args.check_index, load_golden(args.check_golden)))
     searches = {name: ProfileSearch(SupportProfileIndex(settings.with_(index_dir=folder)), scorer=neutral(args.depth)) for name, folder, _ in folds}
     for name, _, items in folds:
         print(f"{name} fold, fused order:   {measure(searches[name], items)}", file=sys.stderr)
     rows, labels = collect(searches["fitted"], folds[0][2])
-    result = fit(rows, labels, args.depth, f"{args.fold} ({args.golden.name})")
+    result = fit(rows, labels, args.depth, f"{args.fold} ({' + '.join(g.name for g in args.golden)})")
     scorer = PassageScorer(tuple(result["weights"]), result["intercept"], args.depth, result["fitted_on"])
     for name, _, items in folds:
         searches[name].scorer = scorer

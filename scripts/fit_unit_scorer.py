@@ -1,6 +1,6 @@
 """Fit the extractive answer's unit scorer (assistant/answers/unit_scorer.py) on one development fold.
 
-    python scripts/fit_unit_scorer.py --index INDEX --golden GOLDEN.jsonl --fold NAME [--out MODEL.json]
+    python scripts/fit_unit_scorer.py --index INDEX --golden GOLDEN.jsonl [MORE.jsonl …] --fold NAME [--out MODEL.json]
 
 Every golden question is read and retrieved as ``ask`` does; every unit of the top passages of the schools it is
 about is a training row, positive when it holds (part of) an evidence quote. A logistic model (scikit-learn) is
@@ -156,13 +156,13 @@ def _quoting(groups: list[Group], threshold: float, share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--golden", type=Path, required=True)
+    parser.add_argument("--golden", type=Path, nargs="+", required=True, help="one or more golden files of the fold")
     parser.add_argument("--fold", required=True, help="the fold's name, recorded in the model ('A: seeds', 'B: plein013')")
     parser.add_argument("--out", type=Path, help=f"where to save the model (the shipped one: {MODEL_FILE.relative_to(ROOT)})")
     args = parser.parse_args()
     assistant = SopAssistant(Settings.from_env().with_(index_dir=args.index))
-    groups = collect(assistant, load_golden(args.golden))
-    result = fit(groups, f"{args.fold} ({args.golden.name})")
+    groups = collect(assistant, [item for golden in args.golden for item in load_golden(golden)])
+    result = fit(groups, f"{args.fold} ({' + '.join(g.name for g in args.golden)})")
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -72,8 +72,9 @@ def test_no_answer_cites_a_school_the_question_is_not_about(golden_run) -> None:
 
 def test_fold_b_quality_floors(golden_run) -> None:
     """Floors at what this version measures with the scorers fitted on fold A (2026-12-04: R@5 0.83, MRR 0.68,
-    quoting 0.54, 3 of 4 unanswerable refused, 1 answerable refused), so a change that loses ground on the real
-    profiles fails; the targets of the generalisation issue are higher."""
+    quoting 0.49 — 0.54 with the models fitted before the last change of features —, 3 of 4 unanswerable refused,
+    1 answerable refused), so a change that loses ground on the real profiles fails; the targets of the
+    generalisation issue are higher."""
     items, results = golden_run
     retrieval, answers = score_retrieval(items, results), score_answers(items, results)
     assert retrieval.recall[5] >= 0.78 and retrieval.mrr >= 0.64, retrieval
