@@ -58,6 +58,7 @@ def test_a_name_inside_a_longer_name_or_its_town_is_not_another_school():
     assert schools_in("Heeft Den Horst een lift?", names) == ["den-horst"]
     assert schools_in("hoe vaak is de plusklas op de caeciliaschool in berkel?", names) == ["caecilia"]
     assert schools_in("Heeft Berkelhof een lift?", names) == ["berkelhof"]
+    assert schools_in("is st cecilia in berkel ende accessible?", names) == ["caecilia"]
 
 
 def test_a_named_school_whose_profile_gives_no_town_is_not_ruled_out_by_one():

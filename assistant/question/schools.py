@@ -272,12 +272,15 @@ def schools_in(question: str, names: list[SchoolName], known: AbstractSet[str] =
         f for f in found
         if not any((f[2] | f[3]) < (g[2] | g[3]) and len(f[2]) <= len(g[2]) for g in found)
     ]
-    # The words a school named exactly rests on, and those of its town ('Biest Houtakker'), name no other school.
+    # The words a school named exactly rests on, and those of its town ('Biest Houtakker'), name no other school;
+    # nor does the town of a school named with a typo, when the question names all of it ('st cecilia … in berkel
+    # enschot' is no 'Berkeloo').
     by_id = {n.doc_id: n for n in names}
     claimed = {i for _, _, exact, _ in found for i in exact}
     for _, doc_id, exact, _ in found:
-        if exact:
-            town = set(_words(by_id[doc_id].town)) | set(_words(by_id[doc_id].town.replace("-", " ")))
+        parts = set(_words(by_id[doc_id].town.replace("-", " ")))
+        town = set(_words(by_id[doc_id].town)) | parts
+        if exact or (parts and parts <= set(words)):
             claimed.update(i for i, word in enumerate(words) if word in town)
     kept = [(position, doc_id) for position, doc_id, _, alike in found if not (alike and alike <= claimed)]
     return _by_place(question, [doc_id for _, doc_id in sorted(kept)], by_id)
