@@ -82,6 +82,27 @@ def test_fold_b_quality_floors(golden_run) -> None:
     assert answers.unanswerable_refused >= 3 and len(answers.answerable_refused) <= 2, answers
 
 
+def test_a_yes_or_no_never_rests_on_regional_text_alone(region_index: Path, schools: dict[str, dict], tmp_path: Path) -> None:
+    """'Heeft X een lift?' asks what this school has. Every Plein013 report repeats the region's sentence that 'een
+    school met veel trappen … is niet passend voor een leerling in een rolstoel': over every report, an answer is
+    refused or quotes the school's own text, and its 'Ja.'/'Nee.' never comes from a regional line."""
+    questions = tmp_path / "lift.jsonl"
+    questions.write_text("".join(
+        json.dumps({"id": doc_id, "question": f"Heeft {s['school']} ({s['brin'] or doc_id}) een lift voor een kind in een rolstoel?"}) + "\n"
+        for doc_id, s in schools.items()
+    ), encoding="utf-8")
+    results = ask_batch(questions, region_index, cli_env())
+    answered = [r for r in results.values() if not r["refused"]]
+    all_regional = [r["id"] for r in answered if "regionale standaardtekst (“Op alle scholen”)" in r["answer"].splitlines()[0]]
+    regional_verdict = [
+        r["id"] for r in answered
+        if r["answer"].startswith(("Ja.", "Nee.")) and "(regionale standaardtekst" in r["answer"].splitlines()[1]
+    ]
+    assert all_regional == [] and regional_verdict == []
+    # Most reports do say it in their own words.
+    assert len(answered) >= len(results) / 2
+
+
 def test_a_town_question_keeps_to_its_town(region_index: Path, schools: dict[str, dict]) -> None:
     done = run_cli(["ask", "--index", str(region_index), "--json", "Welke scholen in Goirle hebben een lift?"], cli_env())
     assert done.returncode == 0, done.stderr

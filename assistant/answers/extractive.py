@@ -163,6 +163,10 @@ class ExtractiveComposer:
             lines = [c for c in candidates if c not in picked and c.units[c.index].is_list_line and c.score >= reach]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
+        if question.kind.yes_no and all(q.regional for q in quotes):
+            # 'Heeft de school een lift?' asks what this school has: text every profile of the region shares
+            # ('een school met veel trappen is niet passend voor een leerling in een rolstoel') does not say.
+            return finding
         finding.quotes, finding.best, finding.known = quotes, best, coverage.known
         return finding
 
@@ -266,7 +270,8 @@ class ExtractiveComposer:
             # 'Is de school geschikt voor autisme?').
             required = [t for t in asked if t.weight >= _STRONG] or asked
             covers = bool(required) and all(t.found_in(stems) for t in required)
-            said = verdict(question.kind, best.text, key_words, best.row, covers)
+            # Nor does a regional line say yes or no for this school.
+            said = None if best.regional else verdict(question.kind, best.text, key_words, best.row, covers)
             if said:
                 lead = f"{phrase(language, said)} {lead}"
         if all(q.regional for q in finding.quotes):
