@@ -16,6 +16,9 @@ NAMES = school_names({"het-kristal": "BS Het Kristal", "kc-balans": "Kindcentrum
 def test_named_school_is_taken_out_but_a_topic_carrying_its_name_stays():
     assert without_school_names("Wie zitten in het MDO op Het Kristal?", NAMES, ["het-kristal"]) == "Wie zitten in MDO op"
     assert without_school_names("Wat is de Kristalis groep op t kristall?", NAMES, ["het-kristal"]) == "Wat is Kristalis groep op"
+    # A name written as two words goes as a whole.
+    apart = school_names({"bienekebolders": "OBS De Bienekebolders"})
+    assert without_school_names("is de bieneke bolders rolstoeltoegankelijk?", apart, ["bienekebolders"]) == "is rolstoeltoegankelijk?"
     # Only the schools the question is about: 'balans' is an ordinary word when Balans is not meant.
     assert "balans" in without_school_names("evenwicht en balans bij Het Kristal", NAMES, ["het-kristal"])
 

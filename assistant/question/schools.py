@@ -324,4 +324,11 @@ def without_school_names(question: str, names: list[SchoolName], doc_ids: list[s
             for key in keys
         )
 
-    return " ".join(word for word in question.split() if not is_name(word))
+    words = question.split()
+    # A name written as two words ('bieneke bolders' for De Bienekebolders) goes as one, as detection joins them.
+    joined = {
+        i + offset for i in range(len(words) - 1) for offset in (0, 1)
+        if not is_name(words[i]) and not is_name(words[i + 1])
+        and is_name(words[i].lower().strip("’'-?!.,;:()") + words[i + 1].lower().strip("’'-?!.,;:()"))
+    }
+    return " ".join(word for i, word in enumerate(words) if i not in joined and not is_name(word))
