@@ -141,7 +141,8 @@ def _click_text(driver: WebDriver, label: str) -> None:
         driver, 60, lambda d: d.find_element(By.XPATH, f"//*[normalize-space(text())='{label}']"), f"no '{label}'"
     )
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.click()
+    # Clicked in the page itself: on a busy machine Streamlit's running indicator may still lie over a tab.
+    driver.execute_script("arguments[0].click();", element)
 
 
 def _open_source(driver: WebDriver, label: str) -> None:

@@ -31,18 +31,26 @@ def has_lift(n: int) -> bool:
     return n % 2 == 0
 
 
-_STREETS = ["Kerkstraat", "Molenweg", "Schoolstraat", "Dorpsstraat", "Lindelaan", "Beukenlaan", "Stationsweg"]
+# A street of its own per school (7 × 8 names): template detection reads text without its digits, so sentences
+# that differed only in a year or a number would be the same sentence in three schools, and rightly template text.
+_STREET_NAMES = ["Kerk", "Molen", "School", "Dorps", "Linde", "Beuken", "Stations"]
+_STREET_KINDS = ["straat", "weg", "laan", "plein", "singel", "kade", "dreef", "hof"]
 _FLOORS = ["eerste", "tweede", "bovenste"]
+_ARCHITECTS = ["Berlage", "Dudok", "Rietveld", "Duiker", "Oud", "Kramer", "Wijdeveld"]
+_COLOURS = ["rode", "blauwe", "groene", "gele", "grijze", "witte", "zwarte", "bruine"]
 
 
 def profile(n: int, town: str, brin: str) -> str:
     """A school's profile in words of its own (numbers, streets and years differ per school), as real schools write
     theirs: what all fifty shared word for word would be template text, and rightly read as such."""
-    street, floor, year = _STREETS[n % 7], _FLOORS[n % 3], 1961 + n
+    street, floor, year = _STREET_NAMES[n % 7] + _STREET_KINDS[n // 7], _FLOORS[n % 3], 1961 + n
+    architect, colour = _ARCHITECTS[n % 7], _COLOURS[n // 7]
     lift = (
-        f"Sinds de verbouwing van {year + 40} brengt een lift leerlingen naar de {floor} verdieping aan de {street}."
+        f"Sinds architect {architect} het gebouw in {year + 40} verbouwde, brengt een {colour} lift leerlingen naar de "
+        f"{floor} verdieping aan de {street}."
         if has_lift(n)
-        else f"Het gebouw aan de {street} uit {year} heeft geen lift; de {floor} verdieping is alleen met de trap bereikbaar."
+        else f"Het {colour} gebouw aan de {street}, door {architect} ontworpen in {year}, heeft geen lift; wie naar de "
+        f"{floor} verdieping moet, neemt de trap."
     )
     return f"""# Schoolondersteuningsprofiel OBS De Regenboog
 
