@@ -163,9 +163,11 @@ class ExtractiveComposer:
             lines = [c for c in candidates if c not in picked and c.units[c.index].is_list_line and c.score >= reach]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
-        if question.kind.yes_no and all(q.regional for q in quotes):
-            # 'Heeft de school een lift?' asks what this school has: text every profile of the region shares
-            # ('een school met veel trappen is niet passend voor een leerling in een rolstoel') does not say.
+        if question.kind.yes_no and all(q.regional for q in quotes) and not _holds_all_asked(list(question.terms), best):
+            # 'Heeft de school een lift?' asks what this school has: a line every profile of the region shares that
+            # holds part of it ('een school met veel trappen is niet passend voor een leerling in een rolstoel') does
+            # not say. One that holds all of it ('gedragsregulatie-technieken, zoals stop-denk-doe') is what the
+            # profile says about it, and is quoted as regional text.
             return finding
         finding.quotes, finding.best, finding.known = quotes, best, coverage.known
         return finding
@@ -265,12 +267,9 @@ class ExtractiveComposer:
             asked = [t for t in finding.known if t.own] or finding.known
             key_words = [part for t in asked for form in t.forms for part in form]
             best = finding.best.units[finding.best.index]
-            stems = frozenset(analyse(best.text))
             # Yes or no only when the quote holds everything asked ('Expertise autisme Nee' does not answer
-            # 'Is de school geschikt voor autisme?').
-            required = [t for t in asked if t.weight >= _STRONG] or asked
-            covers = bool(required) and all(t.found_in(stems) for t in required)
-            # Nor does a regional line say yes or no for this school.
+            # 'Is de school geschikt voor autisme?'), and never from a regional line: it does not speak for this school.
+            covers = _holds_all_asked(finding.known, finding.best)
             said = None if best.regional else verdict(question.kind, best.text, key_words, best.row, covers)
             if said:
                 lead = f"{phrase(language, said)} {lead}"
@@ -284,6 +283,15 @@ class ExtractiveComposer:
             gloss = gloss_note(quote.text) if language == "en" else ""
             lines.append(f"- “{quote.text}” [{rank}]{label}{gloss}".replace("\n", "\n  "))
         return "\n".join(lines)
+
+
+def _holds_all_asked(known: list[Term], candidate: _Candidate) -> bool:
+    """Whether the unit holds every strong term the question itself asks (a follow-up's 'En Balans?' asks about
+    the earlier question's topic: then those)."""
+    asked = [t for t in known if t.own] or known
+    required = [t for t in asked if t.weight >= _STRONG] or asked
+    stems = frozenset(analyse(candidate.units[candidate.index].text))
+    return bool(required) and all(t.found_in(stems) for t in required)
 
 
 def _in_context(candidate: _Candidate) -> str:
