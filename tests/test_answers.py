@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from assistant.answers.excerpts import Excerpt, excerpts, frame, with_context
+from assistant.answers.excerpts import Excerpt, between, excerpts, frame, with_context
 from assistant.answers.model import Answer
 from assistant.question.kinds import asked_kind, gives_asked_fact
 from assistant.question.terms import Term, related
@@ -231,6 +231,19 @@ def test_a_question_of_the_profile_frames_what_follows_it() -> None:
     assert frame(units, 3) == 1 and with_context(units, 3, 900) == [1, 3]
     assert units[1].asks and not units[4].asks
     assert frame(units, 5) is None
+
+
+def test_two_sentences_of_a_paragraph_are_quoted_with_the_one_between() -> None:
+    units = [
+        Excerpt("Het eigenaarschap ligt bij de leerkracht.", 0, 41, "text", True, False),
+        Excerpt("Afstemming met derden gebeurt door de leerkracht zelf.", 42, 96, "text", False, False),
+        Excerpt("Contact met het samenwerkingsverband loopt via de IB.", 97, 150, "text", False, False),
+        Excerpt("Groepsplannen", 151, 164, "heading", True, False),
+        Excerpt("De plannen worden twee keer per jaar bijgesteld.", 165, 213, "text", True, False),
+    ]
+    assert between(units, {0, 2}) == [1]
+    # Not across a line: a heading or a new paragraph between them stays out.
+    assert between(units, {2, 4}) == [] and between(units, {0, 1, 2}) == []
 
 
 def test_a_table_row_is_framed_by_its_header_row() -> None:

@@ -142,6 +142,15 @@ def frame(units: list[Excerpt], index: int) -> int | None:
     return None
 
 
+def between(units: list[Excerpt], indices: set[int]) -> list[int]:
+    """The sentence between two chosen sentences of one paragraph: they are quoted as the paragraph says them, not
+    as two quotes with a gap ('Het eigenaarschap ligt bij de leerkracht …' / 'Contact met Plein013 loopt via de IB')."""
+    return [
+        i + 1 for i in sorted(indices)
+        if i + 2 in indices and i + 1 not in indices and not units[i + 1].line_start and not units[i + 2].line_start
+    ]
+
+
 def footnotes(units: list[Excerpt], indices: set[int]) -> list[int]:
     """The passage's footnotes ('* De kengetallen … zijn prognoses') when a chosen excerpt carries their mark: a
     value marked '2019-2020*' means nothing without the note that says what the mark means."""

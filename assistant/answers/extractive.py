@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.answers.citations import citation_for, page_of
-from assistant.answers.excerpts import Excerpt, excerpts, footnotes, frame, with_context
+from assistant.answers.excerpts import Excerpt, between, excerpts, footnotes, frame, with_context
 from assistant.answers.glosses import gloss_note
 from assistant.answers.model import Answer, Citation, phrase
 from assistant.answers.refusal import refusals, school_refusal, sections_of
@@ -243,12 +243,7 @@ class ExtractiveComposer:
             indices.difference_update({i for i in indices if units[i].text in seen})
             seen.update(units[i].text for i in indices)
             indices.update(footnotes(units, indices))
-            # Two quoted sentences of one paragraph with one between them are quoted as the paragraph says them.
-            indices.update(
-                i + 1 for i in list(indices)
-                if i + 2 in indices and i + 1 not in indices and not units[i + 1].line_start and not units[i + 2].line_start
-                and units[i + 1].text not in seen
-            )
+            indices.update(i for i in between(units, indices) if units[i].text not in seen)
             run: list[int] = []
             for index in sorted(indices):
                 if run and (index != run[-1] + 1 or units[index].regional != units[run[-1]].regional):
