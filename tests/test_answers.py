@@ -11,7 +11,7 @@ import pytest
 
 from assistant.answers.excerpts import Excerpt, between, excerpts, frame, with_context
 from assistant.answers.model import Answer
-from assistant.question.kinds import asked_kind, gives_asked_fact
+from assistant.question.kinds import asked_kind, gives_asked_fact, verdict
 from assistant.question.terms import Term, related
 from assistant.service import SopAssistant
 from index.lexical import analyse
@@ -174,6 +174,13 @@ def test_how_often_is_answered_by_a_frequency_or_not_at_all(assistant: SopAssist
     results = assistant.ask("How often does Kindcentrum Balans discuss the learning results at school level?")
     frequency = re.compile(r"(?i)\b(keer|maal|per jaar|tweemaal|driemaal|wekelijks)\b")
     assert results.refused or all(frequency.search(s.quote) for s in results.sources if s.quote)
+
+
+def test_a_school_equipped_with_what_is_asked_is_a_yes() -> None:
+    kind = asked_kind("Heeft de school een lift?")
+    assert verdict(kind, "De school is voorzien van een lift en verbreed toilet.", ["lift"]) == "yes"
+    assert verdict(kind, "Het gebouw is niet voorzien van een lift.", ["lift"]) == "no"
+    assert verdict(kind, "De lokalen zijn voorzien van digiborden.", ["lift"]) is None
 
 
 def _units_holding(assistant: SopAssistant, doc_id: str, words: str) -> list:

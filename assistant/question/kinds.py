@@ -61,7 +61,10 @@ _ROLE = re.compile(
 _ROW_NO = re.compile(r"(?:\s|^)(nee|nvt|n\.v\.t\.?|niet aanwezig|niet van toepassing)\b[^a-z]*(?:\w+\W*){0,2}$", re.IGNORECASE)
 _ROW_YES = re.compile(r"(?:\s|^)(ja|aanwezig)\b[^a-z]*(?:\w+\W*){0,2}$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(niet|geen|nooit)\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(aanwezig|beschikbaar|er is een|is er een|zijn er|hebben (we|wij) een|beschikt over)\b", re.IGNORECASE)
+_PRESENT = re.compile(
+    r"\b(aanwezig|beschikbaar|er is een|is er een|zijn er|hebben (we|wij) een|beschikt over|(is|zijn) voorzien van)\b",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"[,;:]|\b(die|dat|wanneer|als|indien|omdat|waardoor|zodat)\b", re.IGNORECASE)
 
 
