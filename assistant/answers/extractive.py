@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from langchain_core.documents import Document
@@ -144,9 +144,10 @@ class ExtractiveComposer:
         finding = _Finding(doc_id, retrieval.label(doc_id), documents)
         question = retrieval.question
         candidates, coverage = self.candidates(retrieval, doc_id)
-        # A question for a name, a time, an amount or how often is answered by the units that give one (with what
-        # they are quoted with), not by the likeliest unit that does not.
-        candidates = [c for c in candidates if gives_asked_fact(question.kind, [_in_context(c)])]
+        if question.kind.fact is not None:
+            # A question for a name, a time, an amount or how often is answered by the units that give one (with
+            # what they are quoted with), not by the likeliest unit that does not.
+            candidates = [c for c in candidates if gives_asked_fact(question.kind, [_in_context(c)])]
         threshold = self.scorer.answer_threshold
         if not candidates or candidates[0].score < threshold:
             return finding
@@ -163,7 +164,7 @@ class ExtractiveComposer:
             lines = [c for c in candidates if c not in picked and c.units[c.index].is_list_line and c.score >= reach]
             picked += lines[:_MAX_LIST_LINES]
         quotes = self._quotes(picked)
-        if question.kind.yes_no and all(q.regional for q in quotes) and not _holds_all_asked(list(question.terms), best):
+        if question.kind.yes_no and all(q.regional for q in quotes) and not _holds_all_asked(question.terms, best):
             # 'Heeft de school een lift?' asks what this school has: a line every profile of the region shares that
             # holds part of it ('een school met veel trappen is niet passend voor een leerling in een rolstoel') does
             # not say. One that holds all of it ('gedragsregulatie-technieken, zoals stop-denk-doe') is what the
@@ -280,7 +281,7 @@ class ExtractiveComposer:
         return "\n".join(lines)
 
 
-def _holds_all_asked(known: list[Term], candidate: _Candidate) -> bool:
+def _holds_all_asked(known: Sequence[Term], candidate: _Candidate) -> bool:
     """Whether the unit holds every strong term the question itself asks (a follow-up's 'En Balans?' asks about
     the earlier question's topic: then those)."""
     asked = [t for t in known if t.own] or known

@@ -13,7 +13,7 @@ from assistant.question.glossary import search_words
 from assistant.question.kinds import asked_kind
 from assistant.question.language import detect_language
 from assistant.question.model import Question
-from assistant.question.schools import SchoolName, schools_in, towns_in, types_in, without_school_names
+from assistant.question.schools import SchoolName, bare_word, schools_in, towns_in, types_in, without_school_names
 from assistant.question.terms import Spelling, question_terms
 from index.lexical import analyse
 from ingest.identity import place_named, school_names_in
@@ -107,7 +107,7 @@ def _town_not_indexed(text: str, indexed_towns: list[str]) -> tuple[str, ...]:
 
 
 def _bare_words(text: str) -> set[str]:
-    return {word.lower().strip("’'-?!.,;:()") for word in text.split()}
+    return {bare_word(word) for word in text.split()}
 
 
 def _name_words(names: list[SchoolName], doc_ids: Sequence[str]) -> set[str]:

@@ -314,7 +314,7 @@ def without_school_names(question: str, names: list[SchoolName], doc_ids: list[s
     places = {w for name in names if name.doc_id in doc_ids for w in [*_words(name.town), name.brin] if w}
 
     def is_name(word: str) -> bool:
-        word = word.lower().strip("’'-?!.,;:()")
+        word = bare_word(word)
         bare = _without_kind(word, generic)
         # Stricter than detection: 'Kristalis groep' is a topic of Het Kristal, not its name. A word that ends in a
         # kind of school is a name for sure, and may be misspelt as much as detection allows ('mytilschool').
@@ -325,10 +325,14 @@ def without_school_names(question: str, names: list[SchoolName], doc_ids: list[s
         )
 
     words = question.split()
+    named = [is_name(word) for word in words]
     # A name written as two words ('bieneke bolders' for De Bienekebolders) goes as one, as detection joins them.
-    joined = {
-        i + offset for i in range(len(words) - 1) for offset in (0, 1)
-        if not is_name(words[i]) and not is_name(words[i + 1])
-        and is_name(words[i].lower().strip("’'-?!.,;:()") + words[i + 1].lower().strip("’'-?!.,;:()"))
-    }
-    return " ".join(word for i, word in enumerate(words) if i not in joined and not is_name(word))
+    for i in range(len(words) - 1):
+        if not named[i] and not named[i + 1] and is_name(bare_word(words[i]) + bare_word(words[i + 1])):
+            named[i] = named[i + 1] = True
+    return " ".join(word for word, name in zip(words, named) if not name)
+
+
+def bare_word(word: str) -> str:
+    """A word of a question as names are compared: lower case, without the punctuation around it."""
+    return word.lower().strip("’'-?!.,;:()")
